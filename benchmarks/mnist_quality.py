@@ -1,0 +1,139 @@
+"""Notebook 03's DCGAN against the TensorFlow DCGAN tutorial's, on real MNIST, same wall clock.
+
+Both models train on the same real digits for the same budget of *training* seconds
+(scoring is not counted), and are scored at every checkpoint with the course's digit
+classifier: FD on its features (lower is better; real-vs-real printed for scale), mean
+confidence and class coverage (effective number of digit classes, 10 = all equally).
+
+    WORKSHOP_DATA_DIR=../shared/data python benchmarks/mnist_quality.py --budget 300
+
+Targets (2-core CPU, 300 s): notebook FD <= tutorial FD / 20, confidence >= 0.9,
+coverage >= 9.5; at 60 s, confidence >= 0.7.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from keras import layers  # noqa: E402
+
+from workshop_utils import callbacks, data, metrics, models  # noqa: E402
+
+
+def tutorial_generator():
+    """The TensorFlow DCGAN tutorial's generator (noise 100)."""
+    return keras.Sequential([
+        keras.Input((100,)),
+        layers.Dense(7 * 7 * 256, use_bias=False), layers.BatchNormalization(), layers.LeakyReLU(),
+        layers.Reshape((7, 7, 256)),
+        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False),
+        layers.BatchNormalization(), layers.LeakyReLU(),
+        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False),
+        layers.BatchNormalization(), layers.LeakyReLU(),
+        layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False, activation="tanh"),
+    ])
+
+
+def tutorial_discriminator():
+    """The TensorFlow DCGAN tutorial's discriminator."""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(64, 5, strides=2, padding="same"), layers.LeakyReLU(), layers.Dropout(0.3),
+        layers.Conv2D(128, 5, strides=2, padding="same"), layers.LeakyReLU(), layers.Dropout(0.3),
+        layers.Flatten(), layers.Dense(1),
+    ])
+
+
+class TutorialGAN(models.GAN):
+    """The tutorial's train step: one noise batch, both networks updated from the same pass."""
+
+    def train_step(self, real_images):
+        z = keras.random.normal((tf.shape(real_images)[0], self.latent_dim), seed=self.seed_generator)
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake_images = self.generator(z, training=True)
+            real_logits = self.discriminator(real_images, training=True)
+            fake_logits = self.discriminator(fake_images, training=True)
+            g_loss = self.g_loss_fn(fake_logits)
+            d_loss = self.d_loss_fn(real_logits, fake_logits)
+        g_vars, d_vars = self.generator.trainable_weights, self.discriminator.trainable_weights
+        self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars))
+        self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars))
+        self.trackers["d_loss"].update_state(d_loss)
+        self.trackers["g_loss"].update_state(g_loss)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+# The notebook's settings (notebook 03, "Teaching parameters").
+NOTEBOOK = dict(latent_dim=64, batch_size=64, learning_rate=2e-4, beta_1=0.5)
+
+
+def build(name):
+    if name == "notebook":
+        gan = models.GAN(models.build_generator(NOTEBOOK["latent_dim"]), models.build_discriminator(),
+                         NOTEBOOK["latent_dim"])
+        optimizer = lambda: keras.optimizers.Adam(NOTEBOOK["learning_rate"], beta_1=NOTEBOOK["beta_1"])  # noqa: E731
+        return gan, optimizer, NOTEBOOK["batch_size"]
+    gan = TutorialGAN(tutorial_generator(), tutorial_discriminator(), 100)
+    return gan, lambda: keras.optimizers.Adam(1e-4), 256
+
+
+def run(name, digits, scorer, budget, every, samples, seed):
+    keras.utils.set_random_seed(seed)
+    gan, optimizer, batch_size = build(name)
+    gan.compile(d_optimizer=optimizer(), g_optimizer=optimizer())
+    dataset = data.image_dataset(digits.x_train, batch_size=batch_size, seed=seed).repeat()
+    tracker = callbacks.QualityTracker(scorer, data.to_unit_range(digits.x_test[:samples]),
+                                       every_seconds=every, num_samples=samples, budget_seconds=budget)
+    gan.fit(dataset, epochs=1, steps_per_epoch=10**8, verbose=0,
+            callbacks=[tracker, callbacks.StopOnNaN()])
+    return tracker.records
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--budget", type=float, default=300, help="training seconds per model")
+    parser.add_argument("--every", type=float, default=60, help="score every this many training seconds")
+    parser.add_argument("--samples", type=int, default=2000, help="generated/real images per score")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--models", default="notebook,tutorial")
+    args = parser.parse_args()
+
+    digits = data.load_mnist("auto")
+    if digits.is_standin:
+        raise SystemExit("The benchmark needs real MNIST: set WORKSHOP_DATA_DIR (see data/README.md).")
+    samples = min(args.samples, len(digits.x_test))
+    scorer = metrics.digit_scorer(digits.x_train, digits.y_train)
+    print(f"classifier test accuracy: {scorer.accuracy(data.to_unit_range(digits.x_test), digits.y_test):.4f}")
+    real_vs_real = scorer.score(data.to_unit_range(digits.x_train[:samples]),
+                                data.to_unit_range(digits.x_test[:samples]))
+    print(f"threads: {tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()} "
+          f"(cpu_count={os.cpu_count()}), {samples} samples per score")
+    print(f"real vs real: FD {real_vs_real['fd']:.2f}  confidence {real_vs_real['confidence']:.3f}  "
+          f"coverage {real_vs_real['coverage']:.2f}")
+
+    results = {}
+    for name in args.models.split(","):
+        began = time.perf_counter()
+        results[name] = run(name, digits, scorer, args.budget, args.every, samples, args.seed)
+        print(f"\n{name}: (wall {time.perf_counter() - began:.0f} s including scoring)")
+        print(f"  {'seconds':>8} {'steps':>7} {'FD':>9} {'confidence':>11} {'coverage':>9}")
+        for r in results[name]:
+            print(f"  {r['seconds']:8.0f} {r['step']:7d} {r['fd']:9.2f} {r['confidence']:11.3f} {r['coverage']:9.2f}")
+
+    if {"notebook", "tutorial"} <= set(results):
+        ours, theirs = results["notebook"][-1], results["tutorial"][-1]
+        at_60 = next((r for r in results["notebook"] if r["seconds"] >= 60), ours)
+        print(f"\nat the budget: FD ratio tutorial/notebook = {theirs['fd'] / max(ours['fd'], 1e-9):.1f} "
+              f"(target >= 20); notebook confidence {ours['confidence']:.3f} (>= 0.9), "
+              f"coverage {ours['coverage']:.2f} (>= 9.5); at ~60 s confidence {at_60['confidence']:.3f} (>= 0.7)")
+
+
+if __name__ == "__main__":
+    main()

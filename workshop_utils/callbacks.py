@@ -1,0 +1,181 @@
+"""Things that happen *during* ``fit()``: sample grids, live curves, a NaN guard and
+quality tracking against the clock. Each is a ``keras.callbacks.Callback``."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import keras
+import numpy as np
+
+from . import models, plotting
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and shell.__class__.__name__ != "TerminalInteractiveShell"
+
+
+class NonFiniteLossError(FloatingPointError):
+    """A loss became NaN or Inf during training."""
+
+
+class StopOnNaN(keras.callbacks.Callback):
+    """Stop at the first NaN/Inf in the logged losses, with a message that says what to try."""
+
+    def on_train_begin(self, logs=None):
+        self.step = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        for name, value in (logs or {}).items():
+            value = float(np.asarray(value))
+            if not math.isfinite(value):
+                self.model.stop_training = True
+                raise NonFiniteLossError(
+                    f"{name} became {value} at training step {self.step}. The run was stopped. "
+                    "Try: a lower learning rate (e.g. halve it), Adam's beta_1=0.5, checking that "
+                    "the images are scaled to [-1, 1], or a smaller generator output scale; then "
+                    "rebuild the models and train again."
+                )
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Draw the generator's images for a fixed set of noise vectors after every epoch.
+
+    Keeping z fixed shows how the *same* inputs turn into digits as training goes. The
+    grids are kept in ``frames`` (uint8) for an animation; in a notebook the latest one is
+    shown in place.
+    """
+
+    def __init__(self, z, labels=None, columns=None, show=None):
+        super().__init__()
+        self.z = np.asarray(z, dtype=np.float32)
+        if self.z.ndim != 2:
+            raise ValueError(f"Expected noise z of shape (N, latent_dim), got {self.z.shape}.")
+        self.labels = None if labels is None else np.asarray(labels, dtype=np.int32)
+        self.columns = columns
+        self.show = _in_notebook() if show is None else show
+        self.frames = []
+        self._handle = None
+
+    def draw(self):
+        images = self.model.generate(self.z, self.labels, training=False)
+        return plotting.image_grid(keras.ops.convert_to_numpy(images), self.columns)
+
+    def on_train_begin(self, logs=None):
+        if not self.frames:
+            self.frames.append(self.draw())  # what G draws before any training
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.frames.append(self.draw())
+        if self.show:
+            self._display(f"fixed z after epoch {epoch + 1}")
+
+    def _display(self, title):
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        figure, ax = plt.subplots(figsize=(3.5, 3.5))
+        ax.imshow(self.frames[-1], cmap="gray", vmin=0, vmax=255)
+        ax.set_axis_off()
+        ax.set_title(title)
+        if self._handle is None:
+            self._handle = display(figure, display_id=True)
+        else:
+            self._handle.update(figure)
+        plt.close(figure)
+
+
+class LiveLossPlot(keras.callbacks.Callback):
+    """Record every logged value after every batch, and redraw the curves every ``every`` batches."""
+
+    def __init__(self, every: int = 50, keys=None, show=None):
+        super().__init__()
+        self.every = every
+        self.keys = keys
+        self.show = _in_notebook() if show is None else show
+        self.history = {}
+        self._handle = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        for name, value in (logs or {}).items():
+            self.history.setdefault(name, []).append(float(np.asarray(value)))
+        if self.show and len(next(iter(self.history.values()), [])) % self.every == 0:
+            self.redraw()
+
+    def on_train_end(self, logs=None):
+        if self.show:
+            self.redraw()
+
+    def redraw(self):
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        if not self.history:
+            return
+        figure, ax = plt.subplots(figsize=(7, 3))
+        plotting.plot_history(self.history, ax=ax, keys=self.keys, title="Running mean within each epoch")
+        if self._handle is None:
+            self._handle = display(figure, display_id=True)
+        else:
+            self._handle.update(figure)
+        plt.close(figure)
+
+
+class QualityTracker(keras.callbacks.Callback):
+    """Score samples every ``every_seconds`` of *training* time (scoring time not counted).
+
+    ``records`` gets one dict per check: seconds, step, and the scorer's figures (fd,
+    confidence, coverage). Conditional models are given balanced labels 0-9. With
+    ``budget_seconds``, training stops once that much training time has passed.
+    """
+
+    def __init__(self, scorer, real_images, every_seconds: float, num_samples: int = 1000,
+                 conditional: bool = False, seed: int = 0, budget_seconds: float | None = None):
+        super().__init__()
+        if every_seconds <= 0 or (budget_seconds is not None and budget_seconds <= 0):
+            raise ValueError("every_seconds and budget_seconds must be positive numbers of seconds.")
+        self.budget_seconds = budget_seconds
+        self.scorer = scorer
+        self.real_images = real_images
+        self.every_seconds = every_seconds
+        self.num_samples = num_samples
+        self.labels = (np.arange(num_samples) % 10).astype(np.int32) if conditional else None
+        self.seed = seed
+        self.records = []
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+        self.scoring_seconds = 0.0
+        self.step = 0
+        self.next_check = self.every_seconds
+
+    def training_seconds(self):
+        return time.perf_counter() - self.start - self.scoring_seconds
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        if self.training_seconds() >= self.next_check:
+            self.check()
+            self.next_check += self.every_seconds
+        if self.budget_seconds is not None and self.training_seconds() >= self.budget_seconds:
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        if not self.records or self.records[-1]["step"] != self.step:
+            self.check()
+
+    def check(self):
+        began = time.perf_counter()
+        seconds = self.training_seconds()
+        images = models.generate_images(self.model, self.num_samples, self.labels, seed=self.seed)
+        record = {"seconds": seconds, "step": self.step, **self.scorer.score(images, self.real_images)}
+        self.records.append(record)
+        self.scoring_seconds += time.perf_counter() - began
+

@@ -1,0 +1,159 @@
+"""Generator and discriminator builders, and the ``keras.Model`` that owns the GAN's train step.
+
+These are the reference solutions of notebook 03, first written out there in cells marked
+``# @save`` (a test keeps the two copies identical), saved here so benchmarks, tests and
+later notebooks reuse them.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers, ops
+
+from . import losses
+
+
+# @save
+def build_generator(latent_dim=64):
+    """z (latent_dim,) -> a 28 x 28 x 1 image in [-1, 1]."""
+    return keras.Sequential(
+        [
+            keras.Input((latent_dim,)),
+            layers.Dense(7 * 7 * 64, use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(),
+            layers.Reshape((7, 7, 64)),  # (B, 7, 7, 64)
+            layers.Conv2DTranspose(32, 4, strides=2, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(),  # (B, 14, 14, 32)
+            layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"),  # (B, 28, 28, 1)
+        ],
+        name="generator",
+    )
+
+
+# @save
+def build_discriminator():
+    """A 28 x 28 x 1 image -> one logit l(x); D(x) = sigmoid(l(x)) is P(real)."""
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(32, 4, strides=2, padding="same"),
+            layers.LeakyReLU(0.2),  # (B, 14, 14, 32)
+            layers.Conv2D(64, 4, strides=2, padding="same"),
+            layers.LeakyReLU(0.2),  # (B, 7, 7, 64)
+            layers.Flatten(),
+            layers.Dense(1),  # (B, 1) logit
+        ],
+        name="discriminator",
+    )
+
+
+# @save
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other by ``fit()``."""
+
+    def __init__(self, generator, discriminator, latent_dim, loss="non_saturating", seed=0):
+        super().__init__()
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = latent_dim
+        self.d_loss_fn, self.g_loss_fn = losses.get_gan_loss(loss)
+        self.seed_generator = keras.random.SeedGenerator(seed)  # noise z, reproducibly
+        self.trackers = {
+            name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "D(x)", "D(G(z))")
+        }
+
+    def compile(self, d_optimizer, g_optimizer):
+        super().compile()
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+
+    @property
+    def metrics(self):  # reset by fit() at the start of every epoch
+        return list(self.trackers.values())
+
+    def generate(self, z, labels=None, training=False):
+        return self.generator(z, training=training)
+
+    def discriminate(self, images, labels=None, training=False):
+        return self.discriminator(images, training=training)
+
+    def train_step(self, data):
+        real_images, labels = data if isinstance(data, tuple) else (data, None)
+        batch_size = ops.shape(real_images)[0]
+
+        # 1. Discriminator step: push l(x) up on real images, l(G(z)) down on fakes.
+        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        with tf.GradientTape() as tape:
+            fake_images = self.generate(z, labels, training=True)
+            real_logits = self.discriminate(real_images, labels, training=True)
+            fake_logits = self.discriminate(fake_images, labels, training=True)
+            d_loss = self.d_loss_fn(real_logits, fake_logits)
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+
+        # 2. Generator step: fresh noise; change G so that D scores its images as real.
+        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        with tf.GradientTape() as tape:
+            fake_logits = self.discriminate(self.generate(z, labels, training=True), labels, training=True)
+            g_loss = self.g_loss_fn(fake_logits)
+        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+
+        for name, value in [("d_loss", d_loss), ("g_loss", g_loss),
+                            ("D(x)", ops.mean(ops.sigmoid(real_logits))),
+                            ("D(G(z))", ops.mean(ops.sigmoid(fake_logits)))]:
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+# @save
+def build_conditional_generator(latent_dim=64, num_classes=10):
+    """[z, digit label] -> a 28 x 28 x 1 image of that digit."""
+    z = keras.Input((latent_dim,))
+    label = keras.Input((), dtype="int32")
+    label_code = layers.Embedding(num_classes, 16)(label)  # (B, 16)
+    x = layers.Concatenate()([z, label_code])  # (B, latent_dim + 16)
+    image = build_generator(latent_dim + 16)(x)  # the same upsampling stack as before
+    return keras.Model([z, label], image, name="conditional_generator")
+
+
+# @save
+def build_conditional_discriminator(num_classes=10):
+    """[image, label] -> one logit: a projection discriminator, l = w.h + embed(y).h."""
+    image = keras.Input((28, 28, 1))
+    label = keras.Input((), dtype="int32")
+    trunk = build_discriminator()
+    features = keras.Model(trunk.inputs, trunk.layers[-2].output)(image)  # (B, 3136)
+    unconditional = layers.Dense(1)(features)  # (B, 1)
+    class_vector = layers.Embedding(num_classes, features.shape[-1])(label)  # (B, 3136)
+    projection = ops.sum(class_vector * features, axis=-1, keepdims=True)  # (B, 1)
+    return keras.Model([image, label], unconditional + projection, name="conditional_discriminator")
+
+
+# @save
+class ConditionalGAN(GAN):
+    """The same train step; G and D are also told which digit each image shows."""
+
+    def generate(self, z, labels=None, training=False):
+        return self.generator([z, labels], training=training)
+
+    def discriminate(self, images, labels=None, training=False):
+        return self.discriminator([images, labels], training=training)
+
+
+def generate_images(model, count, labels=None, seed=0, batch_size=500):
+    """``count`` images from a GAN's generator in inference mode, as a NumPy array in [-1, 1]."""
+    if labels is not None and len(labels) != count:
+        raise ValueError(f"Expected {count} labels (one per image), got {len(labels)}.")
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((count, model.latent_dim)).astype(np.float32)
+    chunks = []
+    for start in range(0, count, batch_size):
+        chunk_labels = None if labels is None else np.asarray(labels[start : start + batch_size], "int32")
+        images = model.generate(z[start : start + batch_size], chunk_labels, training=False)
+        chunks.append(keras.ops.convert_to_numpy(images))
+    return np.concatenate(chunks)

@@ -1,0 +1,114 @@
+"""Where are we running, and how much work should a cell do?
+
+One switch, the environment variable ``WORKSHOP_MODE``, is read here and only here:
+
+- ``full``  -- the real workshop settings (a Colab GPU). Default when a GPU is present.
+- ``fast``  -- a laptop CPU: less data and fewer steps, the same code path.
+- ``smoke`` -- CI: seconds per notebook, generated data, no network. ``pytest`` sets it.
+
+A notebook writes its teaching parameters (the full-workshop values) in a cell and
+passes them through :func:`scaled`, which prints the values that will actually run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from types import SimpleNamespace
+
+MODES = ("full", "fast", "smoke")
+MODE_ENV_VAR = "WORKSHOP_MODE"
+
+# How much of the full workshop's *amount of work* each mode does. Only the values
+# passed as ``work`` to :func:`scaled` shrink; model sizes and learning rates never do.
+WORK_SCALE = {"full": 1.0, "fast": 0.25, "smoke": 0.01}
+
+
+def in_colab() -> bool:
+    """True inside a Google Colab runtime."""
+    return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+
+
+def in_ci() -> bool:
+    """True on a continuous-integration machine (most CI services set ``CI``)."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def has_gpu() -> bool:
+    """True when TensorFlow can see at least one GPU."""
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def get_mode() -> str:
+    """The run mode: ``WORKSHOP_MODE`` if set, else ``full`` with a GPU and ``fast`` without."""
+    value = os.environ.get(MODE_ENV_VAR, "").strip().lower()
+    if not value:
+        return "full" if has_gpu() else "fast"
+    if value not in MODES:
+        raise ValueError(
+            f"{MODE_ENV_VAR}={value!r} is not a run mode. Expected one of {', '.join(MODES)}: "
+            f"'full' on a GPU, 'fast' on a laptop CPU, 'smoke' for the tests. "
+            f"Fix it with e.g. os.environ['{MODE_ENV_VAR}'] = 'fast' before importing."
+        )
+    return value
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and TensorFlow/Keras in one call, so a re-run draws the same numbers."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}.")
+    import keras
+
+    keras.utils.set_random_seed(seed)
+
+
+def describe() -> str:
+    """One line: where this runs and in which mode."""
+    import keras
+    import tensorflow as tf
+
+    place = "Colab" if in_colab() else ("CI" if in_ci() else "a local machine")
+    device = "GPU (" + tf.config.list_physical_devices("GPU")[0].name + ")" if has_gpu() else "CPU"
+    return (
+        f"Running on {place}, {device}, mode={get_mode()!r} "
+        f"(TensorFlow {tf.__version__}, Keras {keras.__version__})"
+    )
+
+
+def setup(seed: int = 42) -> str:
+    """Seed everything, print where we run, and return the run mode."""
+    seed_everything(seed)
+    print(describe() + f", seed={seed}")
+    return get_mode()
+
+
+def scaled(work: dict, fixed: dict | None = None, mode: str | None = None) -> SimpleNamespace:
+    """Scale the full-workshop amounts of ``work`` to the run mode and print what will run.
+
+    ``work`` holds counts (epochs, images, samples) given at their full-workshop values;
+    each is multiplied by ``WORK_SCALE[mode]`` and rounded, never below 1. ``fixed`` holds
+    values that mean the same in every mode (batch size, learning rate, latent size).
+    Returns a namespace, so a notebook reads ``params.epochs``.
+    """
+    mode = mode or get_mode()
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}.")
+    fixed = dict(fixed or {})
+    clash = set(work) & set(fixed)
+    if clash:
+        raise ValueError(f"{sorted(clash)} given both as work and as fixed; give each once.")
+    values = {}
+    for name, full_value in work.items():
+        if not isinstance(full_value, int) or isinstance(full_value, bool) or full_value < 1:
+            raise ValueError(f"work[{name!r}] must be a positive int (a count), got {full_value!r}.")
+        values[name] = max(1, round(full_value * WORK_SCALE[mode]))
+    values.update(fixed)
+
+    print(f"Parameters for mode {mode!r} (full-workshop value in brackets where it differs):")
+    width = max(len(name) for name in values) if values else 0
+    for name, value in values.items():
+        note = f"  [{work[name]}]" if name in work and work[name] != value else ""
+        print(f"  {name:<{width}} = {value}{note}")
+    return SimpleNamespace(mode=mode, **values)
