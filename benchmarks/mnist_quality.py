@@ -1,4 +1,5 @@
-"""Notebook 03's DCGAN against the TensorFlow DCGAN tutorial's, on real MNIST, same wall clock.
+"""Notebook 03's DCGAN (and its class-conditional variant) against the TensorFlow DCGAN
+tutorial's, on real MNIST, for the same wall clock.
 
 Both models train on the same real digits for the same budget of *training* seconds
 (scoring is not counted), and are scored at every checkpoint with the course's digit
@@ -80,17 +81,27 @@ def build(name):
                          NOTEBOOK["latent_dim"])
         optimizer = lambda: keras.optimizers.Adam(NOTEBOOK["learning_rate"], beta_1=NOTEBOOK["beta_1"])  # noqa: E731
         return gan, optimizer, NOTEBOOK["batch_size"]
-    gan = TutorialGAN(tutorial_generator(), tutorial_discriminator(), 100)
-    return gan, lambda: keras.optimizers.Adam(1e-4), 256
+    if name == "conditional":
+        gan = models.ConditionalGAN(models.build_conditional_generator(NOTEBOOK["latent_dim"]),
+                                    models.build_conditional_discriminator(), NOTEBOOK["latent_dim"])
+        optimizer = lambda: keras.optimizers.Adam(NOTEBOOK["learning_rate"], beta_1=NOTEBOOK["beta_1"])  # noqa: E731
+        return gan, optimizer, NOTEBOOK["batch_size"]
+    if name == "tutorial":
+        gan = TutorialGAN(tutorial_generator(), tutorial_discriminator(), 100)
+        return gan, lambda: keras.optimizers.Adam(1e-4), 256
+    raise SystemExit(f"unknown model {name!r}; choose from notebook, conditional, tutorial")
 
 
 def run(name, digits, scorer, budget, every, samples, seed):
     keras.utils.set_random_seed(seed)
     gan, optimizer, batch_size = build(name)
     gan.compile(d_optimizer=optimizer(), g_optimizer=optimizer())
-    dataset = data.image_dataset(digits.x_train, batch_size=batch_size, seed=seed).repeat()
+    conditional = name == "conditional"
+    labels = digits.y_train if conditional else None
+    dataset = data.image_dataset(digits.x_train, labels, batch_size=batch_size, seed=seed).repeat()
     tracker = callbacks.QualityTracker(scorer, data.to_unit_range(digits.x_test[:samples]),
-                                       every_seconds=every, num_samples=samples, budget_seconds=budget)
+                                       every_seconds=every, num_samples=samples, budget_seconds=budget,
+                                       conditional=conditional)
     gan.fit(dataset, epochs=1, steps_per_epoch=10**8, verbose=0,
             callbacks=[tracker, callbacks.StopOnNaN()])
     return tracker.records
@@ -102,7 +113,7 @@ def main():
     parser.add_argument("--every", type=float, default=60, help="score every this many training seconds")
     parser.add_argument("--samples", type=int, default=2000, help="generated/real images per score")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--models", default="notebook,tutorial")
+    parser.add_argument("--models", default="notebook,conditional,tutorial")
     args = parser.parse_args()
 
     digits = data.load_mnist("auto")
@@ -127,6 +138,10 @@ def main():
         for r in results[name]:
             print(f"  {r['seconds']:8.0f} {r['step']:7d} {r['fd']:9.2f} {r['confidence']:11.3f} {r['coverage']:9.2f}")
 
+    if {"notebook", "conditional"} <= set(results):
+        print("\nFD at equal training seconds, with labels vs without: "
+              + ", ".join(f"{plain['seconds']:.0f}s: {labelled['fd']:.1f} vs {plain['fd']:.1f}"
+                          for plain, labelled in zip(results["notebook"], results["conditional"])))
     if {"notebook", "tutorial"} <= set(results):
         ours, theirs = results["notebook"][-1], results["tutorial"][-1]
         at_60 = next((r for r in results["notebook"] if r["seconds"] >= 60), ours)

@@ -46,15 +46,19 @@ class StopOnNaN(keras.callbacks.Callback):
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """Draw the generator's images for a fixed set of noise vectors after every epoch.
+    """Draw the generator's images for a fixed set of noise vectors every ``every`` steps
+    (after every epoch when ``every`` is None).
 
     Keeping z fixed shows how the *same* inputs turn into digits as training goes. The
     grids are kept in ``frames`` (uint8) for an animation; in a notebook the latest one is
     shown in place.
     """
 
-    def __init__(self, z, labels=None, columns=None, show=None):
+    def __init__(self, z, labels=None, columns=None, every=None, show=None):
         super().__init__()
+        if every is not None and (not isinstance(every, int) or every < 1):
+            raise ValueError(f"every must be a positive number of steps or None, got {every!r}.")
+        self.every = every
         self.z = np.asarray(z, dtype=np.float32)
         if self.z.ndim != 2:
             raise ValueError(f"Expected noise z of shape (N, latent_dim), got {self.z.shape}.")
@@ -69,13 +73,27 @@ class SampleGrid(keras.callbacks.Callback):
         return plotting.image_grid(keras.ops.convert_to_numpy(images), self.columns)
 
     def on_train_begin(self, logs=None):
+        self.step = 0
         if not self.frames:
             self.frames.append(self.draw())  # what G draws before any training
 
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        if self.every and self.step % self.every == 0:
+            self._add_frame(f"fixed z after {self.step} steps")
+
     def on_epoch_end(self, epoch, logs=None):
+        if not self.every:
+            self._add_frame(f"fixed z after epoch {epoch + 1}")
+
+    def on_train_end(self, logs=None):
+        if self.every and self.step % self.every:
+            self._add_frame(f"fixed z after {self.step} steps (end)")
+
+    def _add_frame(self, title):
         self.frames.append(self.draw())
         if self.show:
-            self._display(f"fixed z after epoch {epoch + 1}")
+            self._display(title)
 
     def _display(self, title):
         import matplotlib.pyplot as plt
@@ -137,13 +155,15 @@ class QualityTracker(keras.callbacks.Callback):
     """
 
     def __init__(self, scorer, real_images, every_seconds: float, num_samples: int = 1000,
-                 conditional: bool = False, seed: int = 0, budget_seconds: float | None = None):
+                 conditional: bool = False, seed: int = 0, budget_seconds: float | None = None,
+                 verbose: bool = False):
         super().__init__()
         if every_seconds <= 0 or (budget_seconds is not None and budget_seconds <= 0):
             raise ValueError("every_seconds and budget_seconds must be positive numbers of seconds.")
         self.budget_seconds = budget_seconds
+        self.verbose = verbose
         self.scorer = scorer
-        self.real_images = real_images
+        self.real_features, _ = scorer.features_and_probabilities(real_images)
         self.every_seconds = every_seconds
         self.num_samples = num_samples
         self.labels = (np.arange(num_samples) % 10).astype(np.int32) if conditional else None
@@ -175,7 +195,10 @@ class QualityTracker(keras.callbacks.Callback):
         began = time.perf_counter()
         seconds = self.training_seconds()
         images = models.generate_images(self.model, self.num_samples, self.labels, seed=self.seed)
-        record = {"seconds": seconds, "step": self.step, **self.scorer.score(images, self.real_images)}
+        record = {"seconds": seconds, "step": self.step, **self.scorer.score(images, real_features=self.real_features)}
         self.records.append(record)
+        if self.verbose:
+            print(f"  {seconds:6.1f} s, step {self.step:5d}: FD {record['fd']:8.2f}, "
+                  f"confidence {record['confidence']:.3f}, coverage {record['coverage']:.2f}")
         self.scoring_seconds += time.perf_counter() - began
 

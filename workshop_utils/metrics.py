@@ -133,10 +133,16 @@ class DigitScorer:
         _, probabilities = self.features_and_probabilities(images)
         return float((probabilities.argmax(1) == np.asarray(labels)).mean())
 
-    def score(self, generated, real) -> dict:
-        """FD (generated vs real), mean confidence and class coverage of the generated digits."""
+    def score(self, generated, real=None, real_features=None) -> dict:
+        """FD (generated vs real), mean confidence and class coverage of the generated digits.
+
+        Give the real images, or their ``real_features`` when scoring against them repeatedly.
+        """
+        if (real is None) == (real_features is None):
+            raise ValueError("Give exactly one of real (images) or real_features.")
         fake_features, fake_probabilities = self.features_and_probabilities(generated)
-        real_features, _ = self.features_and_probabilities(real)
+        if real_features is None:
+            real_features, _ = self.features_and_probabilities(real)
         return {
             "fd": frechet_distance(fake_features, real_features),
             "confidence": mean_confidence(fake_probabilities),

@@ -6,7 +6,7 @@ One switch, the environment variable ``WORKSHOP_MODE``, is read here and only he
 - ``fast``  -- a laptop CPU: less data and fewer steps, the same code path.
 - ``smoke`` -- CI: seconds per notebook, generated data, no network. ``pytest`` sets it.
 
-A notebook writes its teaching parameters (the full-workshop values) in a cell and
+A notebook writes its teaching parameters in a cell, amounts of work given per mode, and
 passes them through :func:`scaled`, which prints the values that will actually run.
 """
 
@@ -18,11 +18,6 @@ from types import SimpleNamespace
 
 MODES = ("full", "fast", "smoke")
 MODE_ENV_VAR = "WORKSHOP_MODE"
-
-# How much of the full workshop's *amount of work* each mode does. Only the values
-# passed as ``work`` to :func:`scaled` shrink; model sizes and learning rates never do.
-WORK_SCALE = {"full": 1.0, "fast": 0.25, "smoke": 0.01}
-
 
 def in_colab() -> bool:
     """True inside a Google Colab runtime."""
@@ -84,31 +79,30 @@ def setup(seed: int = 42) -> str:
     return get_mode()
 
 
-def scaled(work: dict, fixed: dict | None = None, mode: str | None = None) -> SimpleNamespace:
-    """Scale the full-workshop amounts of ``work`` to the run mode and print what will run.
+def scaled(mode: str | None = None, **params) -> SimpleNamespace:
+    """The teaching parameters for the current run mode, printed as they will run.
 
-    ``work`` holds counts (epochs, images, samples) given at their full-workshop values;
-    each is multiplied by ``WORK_SCALE[mode]`` and rounded, never below 1. ``fixed`` holds
-    values that mean the same in every mode (batch size, learning rate, latent size).
-    Returns a namespace, so a notebook reads ``params.epochs``.
+    Each parameter is either one value, the same in every mode (a batch size, a learning
+    rate), or a dict giving its value per mode, ``{"full": 30, "fast": 5, "smoke": 1}``
+    (an amount of work). Returns a namespace, so a notebook reads ``params.epochs``.
     """
     mode = mode or get_mode()
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}.")
-    fixed = dict(fixed or {})
-    clash = set(work) & set(fixed)
-    if clash:
-        raise ValueError(f"{sorted(clash)} given both as work and as fixed; give each once.")
-    values = {}
-    for name, full_value in work.items():
-        if not isinstance(full_value, int) or isinstance(full_value, bool) or full_value < 1:
-            raise ValueError(f"work[{name!r}] must be a positive int (a count), got {full_value!r}.")
-        values[name] = max(1, round(full_value * WORK_SCALE[mode]))
-    values.update(fixed)
+    values, full_values = {}, {}
+    for name, value in params.items():
+        if isinstance(value, dict):
+            if set(value) != set(MODES):
+                raise ValueError(
+                    f"{name} must give a value for each mode {list(MODES)}, got keys {sorted(value)}."
+                )
+            values[name], full_values[name] = value[mode], value["full"]
+        else:
+            values[name] = full_values[name] = value
 
-    print(f"Parameters for mode {mode!r} (full-workshop value in brackets where it differs):")
-    width = max(len(name) for name in values) if values else 0
+    print(f"Parameters for mode {mode!r} (the full-workshop value in brackets where it differs):")
+    width = max((len(name) for name in values), default=0)
     for name, value in values.items():
-        note = f"  [{work[name]}]" if name in work and work[name] != value else ""
+        note = f"  [full: {full_values[name]}]" if full_values[name] != value else ""
         print(f"  {name:<{width}} = {value}{note}")
     return SimpleNamespace(mode=mode, **values)
