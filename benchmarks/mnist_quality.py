@@ -72,7 +72,7 @@ class TutorialGAN(models.GAN):
 
 
 # The notebook's settings (notebook 03, "Teaching parameters").
-NOTEBOOK = dict(latent_dim=64, batch_size=64, learning_rate=2e-4, beta_1=0.5)
+NOTEBOOK = dict(latent_dim=64, batch_size=64, learning_rate=5e-4, beta_1=0.5)
 
 
 def build(name):

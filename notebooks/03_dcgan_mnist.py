@@ -76,7 +76,7 @@ params = runtime.scaled(
     race_seconds={"full": 60, "fast": 60, "smoke": 3},  # training time for the label race
     batch_size=64,
     latent_dim=64,  # size of the noise vector z
-    learning_rate=2e-4,
+    learning_rate=5e-4,  # DCGAN used 2e-4; for this small model 5e-4 learns faster (measured)
     beta_1=0.5,  # Adam's momentum; DCGAN's recommended 0.5 keeps the game from oscillating
 )
 
@@ -257,7 +257,7 @@ class GAN(keras.Model):
         return self.discriminator(images, training=training)
 
     def train_step(self, data):
-        real_images, labels = data if isinstance(data, tuple) else (data, None)
+        real_images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)  # labels: None if unlabelled
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: push l(x) up on real images, l(G(z)) down on fakes.

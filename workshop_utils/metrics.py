@@ -52,6 +52,20 @@ def frechet_distance(features_a, features_b) -> float:
     return float(max(distance, 0.0))
 
 
+def inception_score(probabilities) -> float:
+    """IS = exp(E_x KL(p(y|x) || p(y))), from class probabilities p(y|x) of generated samples (N, classes).
+
+    High when each sample is confidently one class *and* the classes are used evenly: at most
+    the number of classes. Named after the Inception network it was first computed with;
+    any classifier gives an "Inception-style" score.
+    """
+    probabilities = _check_probabilities(probabilities)
+    marginal = probabilities.mean(0, keepdims=True)  # p(y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kl = np.where(probabilities > 0, probabilities * (np.log(probabilities) - np.log(marginal)), 0.0)
+    return float(np.exp(kl.sum(1).mean()))
+
+
 def class_coverage(probabilities) -> float:
     """Effective number of classes drawn: exp(entropy of the predicted-class histogram).
 
@@ -157,7 +171,7 @@ def _fingerprint(images, labels) -> str:
     return digest.hexdigest()[:12]
 
 
-def digit_scorer(images, labels, epochs: int = 3, seed: int = 0, verbose: bool = True) -> DigitScorer:
+def digit_scorer(images, labels, epochs: int = 5, seed: int = 0, verbose: bool = True) -> DigitScorer:
     """A :class:`DigitScorer` whose classifier was trained on these uint8 digits.
 
     Trained once per distinct training set and cached (``cache_dir()``); the file is

@@ -82,7 +82,7 @@ class GAN(keras.Model):
         return self.discriminator(images, training=training)
 
     def train_step(self, data):
-        real_images, labels = data if isinstance(data, tuple) else (data, None)
+        real_images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)  # labels: None if unlabelled
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: push l(x) up on real images, l(G(z)) down on fakes.
