@@ -13,11 +13,11 @@ import jupytext
 import nbformat
 import pytest
 
-from workshop_utils import models
+from workshop_utils import layers, models
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SAVED_MODULES = [models]  # where `# @save` definitions are kept
+SAVED_MODULES = [models, layers]  # where `# @save` definitions are kept
 
 
 def repository_url():

@@ -43,6 +43,18 @@ def image_grid(images, columns: int | None = None, padding: int = 1) -> np.ndarr
     return grid
 
 
+def feature_map_grid(maps, columns: int | None = None) -> np.ndarray:
+    """Feature maps (H, W, C) of one image -> one uint8 grid, each channel stretched to full contrast."""
+    maps = np.asarray(maps, dtype=np.float32)
+    if maps.ndim != 3:
+        raise ValueError(f"Expected the feature maps of one image, shape (H, W, C), got {maps.shape}.")
+    channels = np.moveaxis(maps, -1, 0)  # (C, H, W)
+    low = channels.min(axis=(1, 2), keepdims=True)
+    high = channels.max(axis=(1, 2), keepdims=True)
+    stretched = 2 * (channels - low) / np.maximum(high - low, 1e-8) - 1  # each in [-1, 1]
+    return image_grid(stretched, columns)
+
+
 def show_images(images, columns: int | None = None, title: str | None = None, ax=None, size: float = 4.0):
     """Draw a grid of images in [-1, 1] on ``ax`` (a new figure when None); returns the axes."""
     import matplotlib.pyplot as plt
@@ -98,3 +110,33 @@ def save_gif(frames, path, seconds_per_frame: float = 0.4) -> Path:
     finally:
         temporary.unlink(missing_ok=True)
     return path
+
+
+def plot_points(samples, real=None, ax=None, title: str | None = None, limit: float = 3.0):
+    """Scatter 2-D generated samples (and real ones, faint, when given); returns the axes."""
+    import matplotlib.pyplot as plt
+
+    samples = np.asarray(samples)
+    if samples.ndim != 2 or samples.shape[1] != 2:
+        raise ValueError(f"Expected 2-D points of shape (N, 2), got {samples.shape}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.5, 3.5))
+    if real is not None:
+        ax.scatter(*np.asarray(real)[:, :2].T, s=2, c="lightgrey", label="real")
+    ax.scatter(*samples.T, s=2, c="tab:red", label="generated")
+    ax.set(xlim=(-limit, limit), ylim=(-limit, limit), aspect="equal")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_decision_surface(discriminator, ax, limit: float = 3.0, resolution: int = 100):
+    """Shade a 2-D plane by D's output sigma(l(x)): what the discriminator believes is real."""
+    import keras
+
+    axis = np.linspace(-limit, limit, resolution, dtype=np.float32)
+    grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)  # (resolution^2, 2)
+    belief = keras.ops.convert_to_numpy(keras.ops.sigmoid(discriminator(grid, training=False)))
+    image = ax.imshow(belief.reshape(resolution, resolution), extent=(-limit, limit, -limit, limit),
+                      origin="lower", cmap="RdBu_r", vmin=0, vmax=1, alpha=0.6)
+    return image

@@ -1,0 +1,381 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · GAN theory, seen with your own eyes
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/main/notebooks/02_gan_theory.ipynb)
+#
+# Before images, toys: on data whose answer we know, every claim of GAN theory can be
+# *checked*. In this notebook you will
+#
+# 1. write the GAN game down and check its optimal discriminator numerically,
+# 2. see why the generator's original loss stalls and the "non-saturating" one does not,
+# 3. train GANs on a 1-D Gaussian and on a ring of eight 2-D Gaussians, and **count** the
+#    modes they cover, once with a setting that collapses and once with one that does not,
+# 4. meet Lipschitz constraints and spectral normalisation,
+# 5. condition a GAN on a label, and
+# 6. check the two evaluation numbers used later (Inception-style score, Frechet distance)
+#    on toys where we know the right answer.
+#
+# **Time:** each training cell takes well under a minute on a CPU.
+
+# %%
+# Colab setup: install the workshop package, on Colab only
+import subprocess
+import sys
+
+REPOSITORY = "https://github.com/making-faces-course/making-faces"
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
+
+# %%
+# Imports, seeds, and where we are running
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+from keras import layers, ops
+
+from workshop_utils import losses, metrics, models, plotting, runtime, toys
+
+mode = runtime.setup(seed=0)
+
+# %%
+# Teaching parameters: one value for every mode, or one per mode
+params = runtime.scaled(
+    d_star_steps={"full": 2000, "fast": 1500, "smoke": 50},  # training steps for the D* check
+    gaussian_steps={"full": 3000, "fast": 2000, "smoke": 40},  # 1-D GAN
+    ring_steps={"full": 3000, "fast": 2000, "smoke": 40},  # each 2-D ring GAN
+    batch_size=256,
+    learning_rate=1e-3,
+    latent_dim=2,
+)
+
+# %% [markdown]
+# ## 1. The game, and its optimal discriminator
+# A generator $G$ turns noise $z \sim p_z$ into samples with distribution $p_g$; a
+# discriminator $D$ outputs the probability that its input is real. They play
+#
+# $$\min_G \max_D \; V(D, G) = \mathbb E_{x\sim p_\text{data}}[\log D(x)] + \mathbb E_{z\sim p_z}[\log(1 - D(G(z)))].$$
+#
+# For a *fixed* $G$, maximising the integrand $p_\text{data}(x)\log D(x) + p_g(x)\log(1-D(x))$
+# point by point gives the optimal discriminator (Goodfellow et al., 2014):
+#
+# $$D^*(x) = \frac{p_\text{data}(x)}{p_\text{data}(x) + p_g(x)}.$$
+#
+# Let's check it. Real data: $\mathcal N(2, 0.5^2)$. A fixed "generator": $\mathcal N(0, 1)$.
+# We train a small network with exactly $D$'s loss (binary cross-entropy, real = 1,
+# fake = 0) and compare it with the formula.
+
+# %%
+# Two 1-D distributions with known densities: the data and a fixed "generator"
+def gaussian_pdf(x, mean, std):
+    return np.exp(-0.5 * ((x - mean) / std) ** 2) / (std * np.sqrt(2 * np.pi))
+
+
+rng = np.random.default_rng(0)
+real_1d = rng.normal(2.0, 0.5, (20_000, 1)).astype("float32")
+fake_1d = rng.normal(0.0, 1.0, (20_000, 1)).astype("float32")
+
+# %%
+# Train D alone on real (label 1) vs fake (label 0): its loss is -V(D, G) for this fixed G
+discriminator_1d = toys.build_toy_discriminator(input_dim=1, width=32)
+discriminator_1d.compile(optimizer=keras.optimizers.Adam(params.learning_rate),
+                         loss=keras.losses.BinaryCrossentropy(from_logits=True))
+x_train = np.concatenate([real_1d, fake_1d])
+y_train = np.concatenate([np.ones(len(real_1d)), np.zeros(len(fake_1d))]).astype("float32")
+discriminator_1d.fit(x_train, y_train, batch_size=params.batch_size, verbose=0,
+                     epochs=max(1, params.d_star_steps * params.batch_size // len(x_train)))
+
+# %%
+# Compare the trained D(x) with D*(x) = p_data / (p_data + p_g)
+xs = np.linspace(-2.5, 4, 300, dtype="float32")[:, None]  # (300, 1)
+d_star = gaussian_pdf(xs, 2, 0.5) / (gaussian_pdf(xs, 2, 0.5) + gaussian_pdf(xs, 0, 1))
+d_trained = ops.convert_to_numpy(ops.sigmoid(discriminator_1d(xs)))
+figure, ax = plt.subplots(figsize=(7, 3))
+ax.plot(xs, gaussian_pdf(xs, 2, 0.5), "k:", label="$p_{data}$")
+ax.plot(xs, gaussian_pdf(xs, 0, 1), "c:", label="$p_g$")
+ax.plot(xs, d_star, "k", lw=3, alpha=0.4, label="$D^*$ (formula)")
+ax.plot(xs, d_trained, "r", label="trained $D$")
+ax.legend(fontsize="small")
+where_data = ((gaussian_pdf(xs, 2, 0.5) + gaussian_pdf(xs, 0, 1)) > 0.05).ravel()
+print(f"mean |D - D*| where there is data: {np.abs(d_trained - d_star)[where_data].mean():.3f}")
+
+# %% [markdown]
+# Where there is data, the trained $D$ sits on the formula. Plug $D^*$ back into $V$ and
+# you get $V(D^*, G) = -\log 4 + 2\,\mathrm{JSD}(p_\text{data}\,\|\,p_g)$: with the best
+# discriminator, the generator minimises the Jensen-Shannon divergence, which is 0 exactly
+# when $p_g = p_\text{data}$.
+
+# %% [markdown]
+# ## 2. Two generator objectives
+# The minimax game asks $G$ to minimise $\log(1 - D(G(z)))$. Early in training $G$ is bad,
+# $D$ rejects its samples confidently, $D(G(z)) \approx 0$, and there this loss is **flat**:
+# its gradient with respect to $D$'s logit is $-D(G(z)) \approx 0$. The **non-saturating**
+# loss $-\log D(G(z))$ has the same fixed point, and gradient $-(1 - D(G(z))) \approx -1$
+# exactly there. Let's compute both with `tf.GradientTape` on the course's loss functions.
+
+# %%
+# The two generator losses and their gradients w.r.t. D's logit, as D(G(z)) goes from 0 to 1
+logits = tf.Variable(np.linspace(-7, 7, 200, dtype="float32")[:, None])  # (200, 1)
+curves = {}
+for name, loss_fn in [("minimax  log(1 - D)", losses.minimax_generator_loss),
+                      ("non-saturating  -log D", losses.nonsaturating_generator_loss)]:
+    with tf.GradientTape() as tape:
+        batch_loss = loss_fn(logits)  # the mean over the 200 samples
+    per_sample_gradient = tape.gradient(batch_loss, logits).numpy().ravel() * 200  # undo the mean
+    per_sample_loss = np.array([float(loss_fn(logits[i : i + 1])) for i in range(200)])
+    curves[name] = (per_sample_loss, per_sample_gradient)
+d_of_fake = ops.convert_to_numpy(ops.sigmoid(logits)).ravel()
+figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3))
+for name, (value, gradient) in curves.items():
+    left.plot(d_of_fake, value, label=name)
+    right.plot(d_of_fake, np.abs(gradient), label=name)
+left.set(xlabel="D(G(z))", title="generator loss")
+right.set(xlabel="D(G(z))", title="|gradient| w.r.t. the logit")
+right.axvspan(0, 0.1, color="grey", alpha=0.2, label="early training")
+right.legend(fontsize="small");
+
+# %% [markdown]
+# ## 3. A GAN on a 1-D Gaussian
+# Now both players learn. The course's `GAN` class (built in notebook 03, saved in
+# `workshop_utils.models`) does not care what it generates: give it a tiny MLP generator
+# that maps 2 noise numbers to 1 number, and a tiny MLP discriminator.
+
+# %%
+# A GAN whose generator draws single numbers; data: N(2, 0.5^2)
+keras.utils.set_random_seed(0)
+gaussian_gan = models.GAN(toys.build_toy_generator(params.latent_dim, output_dim=1),
+                          toys.build_toy_discriminator(input_dim=1), params.latent_dim)
+gaussian_gan.compile(d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5),
+                     g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5))
+real_stream = tf.data.Dataset.from_tensor_slices(real_1d).shuffle(20_000).repeat().batch(params.batch_size)
+
+# %%
+# Train in four rounds and draw p_g against p_data after each
+figure, axes = plt.subplots(1, 4, figsize=(14, 2.5), sharey=True)
+for round_index, ax in enumerate(axes):
+    gaussian_gan.fit(real_stream, epochs=1, steps_per_epoch=params.gaussian_steps // 4, verbose=0)
+    samples = models.generate_images(gaussian_gan, 5000, seed=round_index)
+    ax.hist(samples.ravel(), bins=60, range=(-2, 5), density=True, color="tab:red", alpha=0.6)
+    ax.plot(xs, gaussian_pdf(xs, 2, 0.5), "k")
+    ax.set_title(f"after {(round_index + 1) * (params.gaussian_steps // 4)} steps")
+print(f"generated mean {samples.mean():.2f} (data 2.00), std {samples.std():.2f} (data 0.50)")
+
+# %% [markdown]
+# ## 4. Mode collapse on a ring of Gaussians
+# The classic stress test (Metz et al., 2016): eight Gaussians on a circle. Because we
+# know where the modes are, we can **count** instead of eyeball:
+#
+# - a sample is *high quality* if it lies within 3 standard deviations of a mode;
+# - a mode is *covered* if it gets at least a quarter of its fair share of those samples.
+#
+# We train two settings. The plain one, non-saturating loss and an unconstrained $D$,
+# tends to chase the modes one after another: $D$ learns to reject the modes $G$ sits
+# on, $G$ hops to another, and at any moment it covers only a few (**mode collapse**).
+# The other uses a hinge loss and a spectrally normalised $D$ (section 5 explains it),
+# whose smoother gradients pull $G$ towards all the modes at once.
+# `benchmarks/toy_modes.py` runs both over several seeds; its figures are in the project
+# notes, so this is a measured claim, not a lucky picture.
+
+# %%
+# The data: a ring of 8 Gaussians, and the two settings we compare
+centres = toys.ring_centres(modes=8, radius=2.0)
+ring, ring_modes = toys.ring_of_gaussians(50_000, modes=8, radius=2.0, std=0.05, seed=0)
+ring_stream = tf.data.Dataset.from_tensor_slices(ring).shuffle(50_000).repeat().batch(params.batch_size)
+settings = {"plain (non-saturating)": dict(loss="non_saturating", spectral_norm=False),
+            "hinge + spectral norm": dict(loss="hinge", spectral_norm=True)}
+
+# %%
+# Train each setting in four rounds; draw samples over D's belief, and count modes
+figure, axes = plt.subplots(2, 4, figsize=(14, 7))
+ring_gans, counts = {}, {}
+for row, (name, setting) in zip(axes, settings.items()):
+    keras.utils.set_random_seed(1)
+    gan = models.GAN(toys.build_toy_generator(params.latent_dim),
+                     toys.build_toy_discriminator(spectral_norm=setting["spectral_norm"]),
+                     params.latent_dim, loss=setting["loss"])
+    gan.compile(d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5))
+    for round_index, ax in enumerate(row):
+        gan.fit(ring_stream, epochs=1, steps_per_epoch=params.ring_steps // 4, verbose=0)
+        samples = models.generate_images(gan, 2000, seed=round_index)
+        plotting.plot_decision_surface(gan.discriminator, ax)
+        plotting.plot_points(samples, ring[:2000], ax=ax, title=f"{name}\nstep {(round_index + 1) * (params.ring_steps // 4)}")
+    ring_gans[name], counts[name] = gan, toys.mode_coverage(samples, centres, std=0.05)
+
+# %%
+# Count, don't eyeball: modes covered and high-quality share for each setting
+for name, count in counts.items():
+    print(f"{name:24} modes covered {count['modes_covered']}/8, high-quality share "
+          f"{count['high_quality_share']:.2f}, per mode {count['per_mode'].tolist()}")
+
+# %% [markdown]
+# ## 5. Lipschitz continuity and spectral normalisation
+# A function $f$ is $K$-Lipschitz if $|f(a) - f(b)| \le K\,\|a - b\|$: its output cannot
+# change faster than $K$ times its input. A discriminator with a small Lipschitz constant
+# cannot become infinitely sharp around the real data, so its gradient tells $G$ which way
+# to move even far from the data (the Wasserstein GAN needs this outright).
+#
+# For a linear layer $x \mapsto Wx$ the constant is the largest singular value
+# $\sigma(W)$, and ReLU-like activations are 1-Lipschitz, so a network whose every $W$ has
+# $\sigma(W) = 1$ is 1-Lipschitz. **Spectral normalisation** (Miyato et al., 2018) uses
+# $W / \sigma(W)$, estimating $\sigma(W)$ cheaply by **power iteration**, one step per
+# training step. First, power iteration against NumPy's exact SVD:
+
+# %%
+# Power iteration vs the exact top singular value of a random 64 x 32 kernel
+kernel = np.random.default_rng(0).normal(size=(64, 32))
+exact = np.linalg.svd(kernel, compute_uv=False)[0]
+for iterations in [1, 2, 5, 20]:
+    estimate = toys.power_iteration(kernel, iterations)
+    print(f"{iterations:2d} iterations: sigma ~ {estimate:.4f}   (exact {exact:.4f})")
+
+# %% [markdown]
+# `keras.layers.SpectralNormalization` wraps a layer and does exactly this. One detail
+# matters in practice: it only normalises when called with `training=True` (inside
+# `fit()` or a train step). Called in inference mode, it leaves the kernel alone.
+
+# %%
+# keras.layers.SpectralNormalization: the kernel's top singular value before and after
+dense = layers.Dense(32)
+normalised = layers.SpectralNormalization(dense)
+x = np.random.default_rng(1).normal(size=(8, 64)).astype("float32")
+normalised(x, training=False)  # builds the layer
+print(f"after build (no training call): sigma = {np.linalg.svd(dense.kernel.numpy(), compute_uv=False)[0]:.3f}")
+for calls in range(1, 4):
+    normalised(x, training=True)  # one power-iteration step, kernel <- W / sigma
+    print(f"after {calls} training call(s):     sigma = {np.linalg.svd(dense.kernel.numpy(), compute_uv=False)[0]:.3f}")
+
+# %% [markdown]
+# Its effect on the toy is the second row of the ring figure above: compare the
+# decision surfaces. The plain $D$ carves sharp islands around the modes; the normalised
+# one changes slowly across the plane, so $G$ gets a useful direction everywhere.
+#
+# ## 6. Conditional GANs
+# Give both players a label $y$ and the game becomes
+#
+# $$\min_G \max_D \; \mathbb E_{x, y}[\log D(x, y)] + \mathbb E_{z, y}[\log(1 - D(G(z, y), y))].$$
+#
+# On the ring, the label is *which mode*: the generator learns eight distributions at once,
+# and you choose which one to draw. The `ConditionalGAN` of notebook 03 does this with no
+# change to its train step.
+
+# %%
+# A conditional toy: G([z, mode]) -> point, D([point, mode]) -> logit
+def build_conditional_toy_generator(latent_dim=2, modes=8):
+    z, label = keras.Input((latent_dim,)), keras.Input((), dtype="int32")
+    x = layers.Concatenate()([z, layers.Embedding(modes, 8)(label)])  # (B, latent_dim + 8)
+    return keras.Model([z, label], toys.build_toy_generator(latent_dim + 8)(x))
+
+
+def build_conditional_toy_discriminator(modes=8):
+    point, label = keras.Input((2,)), keras.Input((), dtype="int32")
+    x = layers.Concatenate()([point, layers.Embedding(modes, 8)(label)])  # (B, 10)
+    return keras.Model([point, label], toys.build_toy_discriminator(input_dim=10)(x))
+
+
+# %%
+# Train the conditional toy on (point, mode) pairs
+keras.utils.set_random_seed(2)
+conditional_toy = models.ConditionalGAN(build_conditional_toy_generator(params.latent_dim),
+                                        build_conditional_toy_discriminator(), params.latent_dim)
+conditional_toy.compile(d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5),
+                        g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5))
+labelled_ring = tf.data.Dataset.from_tensor_slices((ring, ring_modes.astype("int32"))).shuffle(50_000).repeat()
+conditional_toy.fit(labelled_ring.batch(params.batch_size), epochs=1, steps_per_epoch=params.ring_steps, verbose=0);
+
+# %%
+# Your turn: pick the modes to draw (change the list and re-run)
+chosen_modes = [0, 3, 5]
+figure, ax = plt.subplots(figsize=(4, 4))
+for chosen in chosen_modes:
+    points = models.generate_images(conditional_toy, 300, labels=np.full(300, chosen), seed=chosen)
+    plotting.plot_points(points, ring[:2000] if chosen == chosen_modes[0] else None, ax=ax)
+ax.scatter(*centres[chosen_modes].T, marker="x", c="k", s=80, label="asked for")
+ax.set_title("conditional toy: the modes you asked for");
+
+# %% [markdown]
+# ## 7. Evaluating GANs on toys where the answer is known
+# Two numbers recur in GAN papers and in notebooks 03 and 04:
+#
+# - **Inception-style score (IS)**: with a classifier's $p(y \mid x)$,
+#   $\mathrm{IS} = \exp\big(\mathbb E_x\, \mathrm{KL}(p(y\mid x)\,\|\,p(y))\big)$. High when each
+#   sample is clearly one class *and* all classes appear; at most the number of classes.
+# - **Frechet distance (FD)**: fit Gaussians to features of real and generated samples;
+#   $\lVert\mu_r - \mu_g\rVert^2 + \mathrm{Tr}(\Sigma_r + \Sigma_g - 2(\Sigma_r\Sigma_g)^{1/2})$.
+#   0 for the same distribution; it grows as they differ.
+#
+# On the ring, the perfect classifier is known (the exact posterior over the 8 modes), and
+# the "features" can be the points themselves. So: real vs real should give IS near 8 and
+# FD near 0; dropping modes should lower IS and raise FD.
+
+# %%
+# IS and FD on the ring: real data, then "generators" that drop modes
+fresh, fresh_modes = toys.ring_of_gaussians(4000, std=0.05, seed=9)
+print(f"{'sample':28}{'IS':>6}{'FD':>8}")
+for kept in [8, 7, 4, 1]:
+    sample = fresh[fresh_modes < kept]
+    score = metrics.inception_score(toys.mixture_posterior(sample, centres, std=0.05))
+    distance = metrics.frechet_distance(sample, ring[:4000])
+    print(f"{f'ring with {kept} of 8 modes':28}{score:6.2f}{distance:8.3f}")
+for name, gan in ring_gans.items():
+    sample = models.generate_images(gan, 4000, seed=3)
+    print(f"{name:28}{metrics.inception_score(toys.mixture_posterior(sample, centres, 0.05)):6.2f}"
+          f"{metrics.frechet_distance(sample, ring[:4000]):8.3f}")
+
+# %% [markdown]
+# Notice what each number misses. IS never looks at the real data: a generator that draws
+# each mode as a *single point* gets a perfect IS. FD compares with real data, but only
+# through means and covariances. That is why notebook 03 reports FD *and* coverage *and*
+# confidence, each with its real-vs-real value beside it.
+#
+# ## Play (optional)
+# Train a ring GAN with your own settings. The button needs a live notebook; nothing
+# below is needed for the next notebooks.
+
+# %%
+# An explorer: loss, spectral norm, learning rate -> samples and mode count (click "Run")
+import ipywidgets as widgets
+
+
+def explore(loss="non_saturating", spectral_norm=False, learning_rate=1e-3, steps=1000):
+    keras.utils.set_random_seed(0)
+    gan = models.GAN(toys.build_toy_generator(), toys.build_toy_discriminator(spectral_norm=spectral_norm), 2, loss=loss)
+    gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5))
+    gan.fit(ring_stream, epochs=1, steps_per_epoch=steps, verbose=0)
+    samples = models.generate_images(gan, 2000)
+    ax = plotting.plot_points(samples, ring[:2000])
+    plotting.plot_decision_surface(gan.discriminator, ax)
+    ax.set_title(f"{toys.mode_coverage(samples, centres, 0.05)['modes_covered']}/8 modes covered")
+    plt.show()
+
+
+widgets.interact_manual(explore, loss=sorted(losses.GAN_LOSSES), spectral_norm=False,
+                        learning_rate=widgets.FloatLogSlider(value=1e-3, base=10, min=-4, max=-2),
+                        steps=widgets.IntSlider(value=1000, min=200, max=4000, step=200));
+
+# %% [markdown]
+# ## What you saw
+# - $D^*(x) = p_\text{data} / (p_\text{data} + p_g)$ holds for a trained network.
+# - The minimax generator loss has no gradient where $G$ most needs one; the
+#   non-saturating loss does.
+# - Mode collapse is countable, and a Lipschitz-constrained $D$ (spectral normalisation)
+#   with the hinge loss is one way out; notebook 04's face discriminator uses both.
+# - IS and FD behave as promised on toys, and each misses something.
+#
+# Next, notebook 03 plays the same game on images of digits.

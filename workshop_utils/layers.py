@@ -1,0 +1,29 @@
+"""Building blocks and their arithmetic: how convolutions change an image's size.
+
+The two size formulas are first written out in notebook 01 (``# @save``); a test keeps
+the copies identical.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+# @save
+def conv_output_size(size, kernel, stride=1, padding="valid"):
+    """Output length of a convolution: floor((n - k) / s) + 1 ("valid"), ceil(n / s) ("same")."""
+    if padding == "valid":
+        return (size - kernel) // stride + 1
+    if padding == "same":
+        return math.ceil(size / stride)
+    raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
+
+
+# @save
+def conv_transpose_output_size(size, kernel, stride=1, padding="valid"):
+    """Output length of a transposed convolution: (n - 1) s + k ("valid"), n s ("same")."""
+    if padding == "valid":
+        return (size - 1) * stride + kernel
+    if padding == "same":
+        return size * stride
+    raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
