@@ -23,19 +23,21 @@ from workshop_utils import models, toys  # noqa: E402
 
 # The settings notebook 02 contrasts (the notebook's "Teaching parameters" use the same).
 SETTINGS = {
-    "collapsing": dict(loss="non_saturating", spectral_norm=False),
-    "covering": dict(loss="hinge", spectral_norm=True),
+    "collapsing": dict(loss="non_saturating", spectral_norm=False, g_learning_rate=5e-3, d_learning_rate=5e-4),
+    "covering": dict(loss="non_saturating", spectral_norm=False, g_learning_rate=1e-3, d_learning_rate=1e-3),
+    "covering_sn": dict(loss="non_saturating", spectral_norm=True, g_learning_rate=1e-3, d_learning_rate=1e-3),
 }
 RING = dict(modes=8, radius=2.0, std=0.05)
 
 
-def train_toy(loss, spectral_norm, seed, steps, batch_size=256, learning_rate=1e-3, latent_dim=2):
+def train_toy(loss, spectral_norm, seed, steps, batch_size=256, d_learning_rate=1e-3, g_learning_rate=1e-3,
+              beta_1=0.5, latent_dim=2):
     keras.utils.set_random_seed(seed)
     points, _ = toys.ring_of_gaussians(min(steps * batch_size, 100_000), seed=seed, **RING)
     gan = models.GAN(toys.build_toy_generator(latent_dim), toys.build_toy_discriminator(spectral_norm=spectral_norm),
                      latent_dim, loss=loss, seed=seed)
-    gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
-                g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5))
+    gan.compile(d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=beta_1),
+                g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=beta_1))
     data = tf.data.Dataset.from_tensor_slices(points).shuffle(len(points), seed=seed).repeat().batch(batch_size)
     gan.fit(data, epochs=1, steps_per_epoch=steps, verbose=0)
     samples = models.generate_images(gan, 2000, seed=seed)
@@ -46,10 +48,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated names")
+    parser.add_argument("--extra", default="", help="name=python-dict;... settings to screen")
     args = parser.parse_args()
     print(f"ring of {RING['modes']} Gaussians (radius {RING['radius']}, std {RING['std']}), "
           f"{args.steps} steps, {args.seeds} seeds")
-    for name, setting in SETTINGS.items():
+    chosen = {name: SETTINGS[name] for name in args.settings.split(",") if name}
+    for item in filter(None, args.extra.split(";")):
+        name, spec = item.split("=", 1)
+        chosen[name] = eval(spec)  # a developer's screening aid: dict(loss=..., ...)
+    for name, setting in chosen.items():
         began = time.perf_counter()
         results = [train_toy(seed=seed, steps=args.steps, **setting) for seed in range(args.seeds)]
         modes = [r["modes_covered"] for r in results]

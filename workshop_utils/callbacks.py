@@ -33,16 +33,17 @@ class StopOnNaN(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
-        for name, value in (logs or {}).items():
-            value = float(np.asarray(value))
-            if not math.isfinite(value):
-                self.model.stop_training = True
-                raise NonFiniteLossError(
-                    f"{name} became {value} at training step {self.step}. The run was stopped. "
-                    "Try: a lower learning rate (e.g. halve it), Adam's beta_1=0.5, checking that "
-                    "the images are scaled to [-1, 1], or a smaller generator output scale; then "
-                    "rebuild the models and train again."
-                )
+        bad = {name: float(np.asarray(value)) for name, value in (logs or {}).items()
+               if not math.isfinite(float(np.asarray(value)))}
+        if bad:
+            self.model.stop_training = True
+            named = ", ".join(f"{name}={value}" for name, value in bad.items())
+            raise NonFiniteLossError(
+                f"Training hit a non-finite value at training step {self.step} ({named}). "
+                "The run was stopped. Try: a lower learning rate (e.g. halve it), Adam's "
+                "beta_1=0.5, checking that the images are scaled to [-1, 1]; then rebuild the "
+                "models and train again."
+            )
 
 
 class SampleGrid(keras.callbacks.Callback):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from types import SimpleNamespace
 
 MODES = ("full", "fast", "smoke")
@@ -74,6 +75,9 @@ def describe() -> str:
 
 def setup(seed: int = 42) -> str:
     """Seed everything, print where we run, and return the run mode."""
+    # Keras 3.15 warns on every fit() with a tf.data pipeline that its default shuffle=True
+    # is ignored; our pipelines shuffle themselves, so the warning would only confuse.
+    warnings.filterwarnings("ignore", message="`shuffle=True` was passed, but will be ignored")
     seed_everything(seed)
     print(describe() + f", seed={seed}")
     return get_mode()
