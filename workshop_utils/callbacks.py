@@ -21,6 +21,19 @@ def _in_notebook() -> bool:
     return shell is not None and shell.__class__.__name__ != "TerminalInteractiveShell"
 
 
+def _show_in_place(figure, handle):
+    """Show a figure in the notebook, replacing the one shown through ``handle`` last time."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    if handle is None:
+        handle = display(figure, display_id=True)
+    else:
+        handle.update(figure)
+    plt.close(figure)
+    return handle
+
+
 class NonFiniteLossError(FloatingPointError):
     """A loss became NaN or Inf during training."""
 
@@ -98,17 +111,12 @@ class SampleGrid(keras.callbacks.Callback):
 
     def _display(self, title):
         import matplotlib.pyplot as plt
-        from IPython.display import display
 
         figure, ax = plt.subplots(figsize=(3.5, 3.5))
         ax.imshow(self.frames[-1], cmap="gray", vmin=0, vmax=255)
         ax.set_axis_off()
         ax.set_title(title)
-        if self._handle is None:
-            self._handle = display(figure, display_id=True)
-        else:
-            self._handle.update(figure)
-        plt.close(figure)
+        self._handle = _show_in_place(figure, self._handle)
 
 
 class LiveLossPlot(keras.callbacks.Callback):
@@ -134,17 +142,12 @@ class LiveLossPlot(keras.callbacks.Callback):
 
     def redraw(self):
         import matplotlib.pyplot as plt
-        from IPython.display import display
 
         if not self.history:
             return
         figure, ax = plt.subplots(figsize=(7, 3))
         plotting.plot_history(self.history, ax=ax, keys=self.keys, title="Running mean within each epoch")
-        if self._handle is None:
-            self._handle = display(figure, display_id=True)
-        else:
-            self._handle.update(figure)
-        plt.close(figure)
+        self._handle = _show_in_place(figure, self._handle)
 
 
 class QualityTracker(keras.callbacks.Callback):
