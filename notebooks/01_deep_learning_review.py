@@ -215,7 +215,7 @@ axes[0].legend();
 
 # %%
 # Feature maps of one test digit, layer by layer
-probe = keras.Model(classifier.inputs, [classifier.get_layer("conv1").output, classifier.get_layer("conv2").output])
+probe = keras.Model(classifier.inputs[0], [classifier.get_layer("conv1").output, classifier.get_layer("conv2").output])
 conv1_maps, conv2_maps = probe(x_test[:1])  # (1, 26, 26, 16), (1, 11, 11, 32)
 figure, axes = plt.subplots(1, 3, figsize=(13, 4), gridspec_kw={"width_ratios": [1, 2, 2]})
 plotting.show_images(x_test[:1], ax=axes[0], title=f"input (label {y_test[0]})")

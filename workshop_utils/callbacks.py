@@ -124,6 +124,8 @@ class LiveLossPlot(keras.callbacks.Callback):
 
     def __init__(self, every: int = 50, keys=None, show=None):
         super().__init__()
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be a positive number of steps, got {every!r}.")
         self.every = every
         self.keys = keys
         self.show = _in_notebook() if show is None else show

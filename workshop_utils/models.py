@@ -147,6 +147,8 @@ class ConditionalGAN(GAN):
 
 def generate_images(model, count, labels=None, seed=0, batch_size=500):
     """``count`` images from a GAN's generator in inference mode, as a NumPy array in [-1, 1]."""
+    if not isinstance(count, int) or count < 1:
+        raise ValueError(f"count must be a positive int, got {count!r}.")
     if labels is not None and len(labels) != count:
         raise ValueError(f"Expected {count} labels (one per image), got {len(labels)}.")
     rng = np.random.default_rng(seed)

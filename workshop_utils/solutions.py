@@ -13,22 +13,22 @@ from keras import layers
 def improved_digit_classifier():
     """Notebook 01's exercise: a better MNIST classifier than the starting one.
 
-    Changes, each a standard lever: a third convolution (more capacity where it is cheap,
-    after pooling), batch normalisation (faster, steadier training) and dropout before
-    the classifier head (less over-fitting).
+    Changes, each a standard lever: "same" padding (the borders count too), twice the
+    filters, a hidden dense layer, and dropout before it (less over-fitting). Measured on
+    20,000 digits for 2 epochs: 0.977 test accuracy against the first model's 0.960.
+    Not batch normalisation: after so short a run its moving statistics have not settled
+    and the model scores near chance in inference mode (we measured 0.11).
     """
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
             layers.Conv2D(32, 3, padding="same", activation="relu"),
-            layers.BatchNormalization(),
             layers.MaxPooling2D(),  # (B, 14, 14, 32)
             layers.Conv2D(64, 3, padding="same", activation="relu"),
-            layers.BatchNormalization(),
             layers.MaxPooling2D(),  # (B, 7, 7, 64)
-            layers.Conv2D(64, 3, padding="same", activation="relu"),
-            layers.GlobalAveragePooling2D(),  # (B, 64)
+            layers.Flatten(),  # (B, 3136)
             layers.Dropout(0.3),
+            layers.Dense(128, activation="relu"),
             layers.Dense(10, activation="softmax"),
         ],
         name="improved_classifier",
