@@ -28,7 +28,7 @@
 # 4. **convolution and transposed convolution** arithmetic, checked against Keras: the
 #    transposed convolution is how a generator grows an image.
 #
-# **Time:** about 2 minutes on a laptop CPU (`fast` mode), less on a GPU.
+# **Time:** about a minute on a laptop CPU (`fast` mode, measured on 2 cores).
 
 # %%
 # Colab setup: install the workshop package, on Colab only
