@@ -6,7 +6,6 @@ The notebooks themselves are *run* by nbval (``pytest`` collects ``notebooks/*.i
 import ast
 import inspect
 import re
-import tomllib
 from pathlib import Path
 
 import jupytext
@@ -21,7 +20,8 @@ SAVED_MODULES = [models, layers]  # where `# @save` definitions are kept
 
 
 def repository_url():
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    # pyproject's [project.urls] Repository (a regex, so the tests also run on Python 3.10)
+    return re.search(r'^Repository = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
 
 
 def code_cells(path):

@@ -10,7 +10,6 @@ each notebook with its jupytext pair. tests/test_notebooks.py checks that they a
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(new_url: str) -> None:
     if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", new_url):
         raise SystemExit(f"Expected https://github.com/OWNER/NAME, got {new_url!r}.")
-    old_url = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    old_url = re.search(r'^Repository = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
     old_slug, new_slug = old_url.removeprefix("https://github.com/"), new_url.removeprefix("https://github.com/")
     files = [ROOT / "pyproject.toml", ROOT / "README.md", *sorted((ROOT / "notebooks").glob("*.py"))]
     for path in files:
