@@ -10,6 +10,7 @@ per seed and on average, the modes covered (of 8) and the share of high-quality 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 
@@ -49,14 +50,14 @@ def main():
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated names")
-    parser.add_argument("--extra", default="", help="name=python-dict;... settings to screen")
+    parser.add_argument("--extra", default="", help='settings to screen: name={"g_learning_rate": 0.005, ...};...')
     args = parser.parse_args()
     print(f"ring of {RING['modes']} Gaussians (radius {RING['radius']}, std {RING['std']}), "
           f"{args.steps} steps, {args.seeds} seeds")
     chosen = {name: SETTINGS[name] for name in args.settings.split(",") if name}
     for item in filter(None, args.extra.split(";")):
         name, spec = item.split("=", 1)
-        chosen[name] = eval(spec)  # a developer's screening aid: dict(loss=..., ...)
+        chosen[name] = {"loss": "non_saturating", "spectral_norm": False, **json.loads(spec)}
     for name, setting in chosen.items():
         began = time.perf_counter()
         results = [train_toy(seed=seed, steps=args.steps, **setting) for seed in range(args.seeds)]

@@ -303,8 +303,8 @@ gan.compile(
 # - `QualityTracker` scores 1,000 samples every few seconds of training (more below);
 # - `StopOnNaN` stops at the first NaN loss and says what to try.
 #
-# The quality numbers need a digit classifier; the first run trains one (about half a
-# minute on a CPU) and caches it, later runs load it.
+# The quality numbers need a digit classifier; the first run trains one (about a minute
+# on a CPU, seconds on a GPU) and caches it, later runs load it.
 
 # %%
 # A digit classifier to score samples with (trained once, then cached)
