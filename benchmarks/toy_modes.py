@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import warnings
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+warnings.filterwarnings("ignore", message="`shuffle=True` was passed")  # our pipelines shuffle
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
