@@ -200,8 +200,8 @@ print("D(untrained G(z)) =", ops.convert_to_numpy(ops.sigmoid(discriminator(untr
 # $$L_G = -\mathbb E_z[\log D(G(z))].$$
 #
 # Both live in `workshop_utils.losses`, written with logits and `softplus`
-# ($\log \sigma(l) = -\mathrm{softplus}(-l)$), beside the hinge and Wasserstein losses we
-# use for faces in notebook 04. A sanity check: a discriminator that cannot tell
+# ($\log \sigma(l) = -\mathrm{softplus}(-l)$), beside the hinge loss that notebook 04 uses
+# for faces and the Wasserstein loss. A sanity check: a discriminator that cannot tell
 # ($D = 0.5$ everywhere) pays $2 \log 2 \approx 1.386$.
 
 # %%

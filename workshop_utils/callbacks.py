@@ -46,8 +46,8 @@ class StopOnNaN(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
-        bad = {name: float(np.asarray(value)) for name, value in (logs or {}).items()
-               if not math.isfinite(float(np.asarray(value)))}
+        values = {name: float(np.asarray(value)) for name, value in (logs or {}).items()}
+        bad = {name: value for name, value in values.items() if not math.isfinite(value)}
         if bad:
             self.model.stop_training = True
             named = ", ".join(f"{name}={value}" for name, value in bad.items())
@@ -130,12 +130,14 @@ class LiveLossPlot(keras.callbacks.Callback):
         self.keys = keys
         self.show = _in_notebook() if show is None else show
         self.history = {}
+        self.step = 0
         self._handle = None
 
     def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
         for name, value in (logs or {}).items():
             self.history.setdefault(name, []).append(float(np.asarray(value)))
-        if self.show and len(next(iter(self.history.values()), [])) % self.every == 0:
+        if self.show and self.step % self.every == 0:
             self.redraw()
 
     def on_train_end(self, logs=None):
