@@ -76,7 +76,9 @@ class SampleGrid(keras.callbacks.Callback):
         self.z = np.asarray(z, dtype=np.float32)
         if self.z.ndim != 2:
             raise ValueError(f"Expected noise z of shape (N, latent_dim), got {self.z.shape}.")
-        self.labels = None if labels is None else np.asarray(labels, dtype=np.int32)
+        self.labels = None if labels is None else np.asarray(labels)
+        if self.labels is not None:  # digit labels as int32, attribute vectors as float32
+            self.labels = self.labels.astype(np.int32 if self.labels.ndim == 1 else np.float32)
         self.columns = columns
         self.show = _in_notebook() if show is None else show
         self.frames = []
@@ -154,28 +156,23 @@ class LiveLossPlot(keras.callbacks.Callback):
         self._handle = _show_in_place(figure, self._handle)
 
 
-class QualityTracker(keras.callbacks.Callback):
-    """Score samples every ``every_seconds`` of *training* time (scoring time not counted).
+class TimedEvaluation(keras.callbacks.Callback):
+    """Call ``evaluate(model) -> dict of figures`` every ``every_seconds`` of *training* time
+    (the evaluation's own time is not counted), and once at the end.
 
-    ``records`` gets one dict per check: seconds, step, and the scorer's figures (fd,
-    confidence, coverage). Conditional models are given balanced labels 0-9. With
+    ``records`` gets one dict per check: seconds, step and the figures. With
     ``budget_seconds``, training stops once that much training time has passed.
     """
 
-    def __init__(self, scorer, real_images, every_seconds: float, num_samples: int = 1000,
-                 conditional: bool = False, seed: int = 0, budget_seconds: float | None = None,
+    def __init__(self, evaluate, every_seconds: float, budget_seconds: float | None = None,
                  verbose: bool = False):
         super().__init__()
         if every_seconds <= 0 or (budget_seconds is not None and budget_seconds <= 0):
             raise ValueError("every_seconds and budget_seconds must be positive numbers of seconds.")
+        self.evaluate = evaluate
+        self.every_seconds = every_seconds
         self.budget_seconds = budget_seconds
         self.verbose = verbose
-        self.scorer = scorer
-        self.real_features, _ = scorer.features_and_probabilities(real_images)
-        self.every_seconds = every_seconds
-        self.num_samples = num_samples
-        self.labels = (np.arange(num_samples) % 10).astype(np.int32) if conditional else None
-        self.seed = seed
         self.records = []
 
     def on_train_begin(self, logs=None):
@@ -202,11 +199,30 @@ class QualityTracker(keras.callbacks.Callback):
     def check(self):
         began = time.perf_counter()
         seconds = self.training_seconds()
-        images = models.generate_images(self.model, self.num_samples, self.labels, seed=self.seed)
-        record = {"seconds": seconds, "step": self.step, **self.scorer.score(images, real_features=self.real_features)}
+        record = {"seconds": seconds, "step": self.step, **self.evaluate(self.model)}
         self.records.append(record)
         if self.verbose:
-            print(f"  {seconds:6.1f} s, step {self.step:5d}: FD {record['fd']:8.2f}, "
-                  f"confidence {record['confidence']:.3f}, coverage {record['coverage']:.2f}")
+            figures = ", ".join(f"{name} {value:.3f}" for name, value in record.items()
+                                if name not in ("seconds", "step") and isinstance(value, float))
+            print(f"  {seconds:6.1f} s, step {self.step:5d}: {figures}")
         self.scoring_seconds += time.perf_counter() - began
 
+
+class QualityTracker(TimedEvaluation):
+    """Score generated digits every ``every_seconds`` of training time: FD, confidence and
+    coverage from a :class:`~workshop_utils.metrics.DigitScorer`. Conditional models are
+    given balanced labels 0-9."""
+
+    def __init__(self, scorer, real_images, every_seconds: float, num_samples: int = 1000,
+                 conditional: bool = False, seed: int = 0, budget_seconds: float | None = None,
+                 verbose: bool = False):
+        super().__init__(self._score, every_seconds, budget_seconds, verbose)
+        self.scorer = scorer
+        self.real_features, _ = scorer.features_and_probabilities(real_images)
+        self.num_samples = num_samples
+        self.labels = (np.arange(num_samples) % 10).astype(np.int32) if conditional else None
+        self.seed = seed
+
+    def _score(self, model):
+        images = models.generate_images(model, self.num_samples, self.labels, seed=self.seed)
+        return self.scorer.score(images, real_features=self.real_features)

@@ -188,30 +188,155 @@ def digit_scorer(images, labels, epochs: int = 5, seed: int = 0, verbose: bool =
     if labels.shape != (len(images),):
         raise ValueError(f"Expected one label per image, shape ({len(images)},), got {labels.shape}.")
     path = cache_dir() / f"digit_classifier_{_fingerprint(images, labels)}_e{epochs}.keras"
+
+    def train():
+        if verbose:
+            print(f"Training the digit classifier used for the quality numbers ({len(images)} images)...")
+        keras.utils.set_random_seed(seed)
+        classifier = build_digit_classifier()
+        classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        classifier.fit(
+            data.to_unit_range(images), labels, batch_size=128, epochs=epochs, verbose=2 if verbose else 0
+        )
+        return classifier
+
+    return DigitScorer(_cached_model(path, train, "digit classifier", verbose))
+
+
+def _cached_model(path: Path, train, description: str, verbose: bool = True):
+    """Load the Keras model cached at ``path``, or ``train()`` one and cache it.
+
+    A corrupt cache file is retrained, never trusted. The file is written under a
+    temporary name and renamed, so a crash never leaves half a model behind.
+    """
+    import keras
+
     if path.is_file():
         try:
-            classifier = keras.saving.load_model(path)
-        except Exception as error:  # a corrupt cache is rebuilt, never trusted
+            model = keras.saving.load_model(path)
+        except Exception as error:
             if verbose:
-                print(f"Cached classifier {path} is unreadable ({error}); retraining.")
+                print(f"Cached {description} {path} is unreadable ({type(error).__name__}); retraining.")
         else:
             if verbose:
-                print(f"Loaded the cached digit classifier from {path}")
-            return DigitScorer(classifier)
-
-    if verbose:
-        print(f"Training the digit classifier used for the quality numbers ({len(images)} images)...")
-    keras.utils.set_random_seed(seed)
-    classifier = build_digit_classifier()
-    classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    classifier.fit(
-        data.to_unit_range(images), labels, batch_size=128, epochs=epochs, verbose=2 if verbose else 0
-    )
+                print(f"Loaded the cached {description} from {path}")
+            return model
+    model = train()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp.keras")
     try:
-        classifier.save(temporary)
+        model.save(temporary)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
-    return DigitScorer(classifier)
+    return model
+
+
+# --- Attributes (notebook 04) ------------------------------------------------------------
+
+
+def check_face_images(images, name: str = "images") -> np.ndarray:
+    """Images as float32 (N, 64, 64, 3) in [-1, 1]; anything else raises a ValueError saying so."""
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim != 4 or images.shape[1:] != (64, 64, 3):
+        raise ValueError(f"Expected {name} of shape (N, 64, 64, 3), got {images.shape}.")
+    if images.size and (images.min() < -1.001 or images.max() > 1.001):
+        raise ValueError(
+            f"Expected {name} in [-1, 1], got values in [{images.min():.3g}, {images.max():.3g}]. "
+            "Scale uint8 pixels with data.to_unit_range."
+        )
+    return images
+
+
+def check_attributes(attributes, count: int | None = None, num_attributes: int | None = None) -> np.ndarray:
+    """0/1 attribute vectors as float32 (N, K); anything else raises a ValueError saying so."""
+    attributes = np.asarray(attributes)
+    if attributes.ndim != 2 or (num_attributes is not None and attributes.shape[1] != num_attributes):
+        wanted = f"(N, {num_attributes})" if num_attributes is not None else "(N, attributes)"
+        raise ValueError(f"Expected attribute vectors of shape {wanted}, got {attributes.shape}.")
+    if count is not None and len(attributes) != count:
+        raise ValueError(f"Expected {count} attribute vectors (one per image), got {len(attributes)}.")
+    if attributes.size and not np.isin(attributes, (0, 1)).all():
+        raise ValueError("Expected attribute values 0 or 1 (CelebA's -1 means 0).")
+    return attributes.astype(np.float32)
+
+
+def majority_baseline(attributes) -> np.ndarray:
+    """Per attribute, the accuracy of always guessing its most common value."""
+    share = check_attributes(attributes).mean(axis=0)
+    return np.maximum(share, 1.0 - share)
+
+
+def build_attribute_classifier(num_attributes: int):
+    """A small CNN that reads K binary attributes from a 64 x 64 x 3 face in [-1, 1] (logits out)."""
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            keras.Input((64, 64, 3)),
+            layers.Conv2D(32, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(),  # 32 x 32
+            layers.Conv2D(64, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(),  # 16 x 16
+            layers.Conv2D(128, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(),  # 8 x 8
+            layers.Conv2D(128, 3, padding="same", activation="relu"),
+            layers.GlobalMaxPooling2D(),  # "is it anywhere?": glasses, a hat
+            layers.Dense(128, activation="relu", name=FEATURE_LAYER),
+            layers.Dense(num_attributes, name="attribute_logits"),
+        ],
+        name="attribute_classifier",
+    )
+
+
+class AttributeScorer:
+    """An attribute classifier trained on real faces, independent of any GAN: it reads the
+    attributes in generated faces to measure how well a generator obeys its inputs."""
+
+    def __init__(self, classifier, names):
+        self.classifier = classifier
+        self.names = tuple(names)
+        if classifier.outputs[0].shape[-1] != len(self.names):
+            raise ValueError(f"The classifier has {classifier.outputs[0].shape[-1]} outputs for {len(self.names)} names.")
+
+    def predict(self, images, batch_size: int = 256) -> np.ndarray:
+        """0/1 attribute readings (N, K) of faces in [-1, 1]."""
+        logits = self.classifier.predict(check_face_images(images), batch_size=batch_size, verbose=0)
+        return (logits > 0).astype(np.float32)
+
+    def accuracy(self, images, attributes) -> dict:
+        """Per attribute name, how often the reading matches ``attributes``; plus ``"mean"``."""
+        readings = self.predict(images)
+        attributes = check_attributes(attributes, count=len(readings), num_attributes=len(self.names))
+        per_attribute = (readings == attributes).mean(axis=0)
+        return {**dict(zip(self.names, per_attribute.tolist())), "mean": float(per_attribute.mean())}
+
+
+def attribute_scorer(images, attributes, names, epochs: int = 4, seed: int = 0,
+                     verbose: bool = True) -> AttributeScorer:
+    """An :class:`AttributeScorer` trained on these real uint8 faces (N, 64, 64, 3) and their
+    0/1 attributes; trained once per distinct training set and cached like the digit classifier."""
+    import keras
+
+    from . import data
+
+    images = np.asarray(images)
+    if images.dtype != np.uint8 or images.ndim != 4 or images.shape[1:] != (64, 64, 3):
+        raise ValueError(f"Expected uint8 faces of shape (N, 64, 64, 3), got {images.dtype} {images.shape}.")
+    attributes = check_attributes(attributes, count=len(images), num_attributes=len(names))
+    # The version names the architecture: change it with build_attribute_classifier.
+    path = cache_dir() / f"attribute_classifier_v2_{_fingerprint(images, attributes)}_e{epochs}.keras"
+
+    def train():
+        if verbose:
+            print(f"Training the independent attribute classifier ({len(images)} faces)...")
+        keras.utils.set_random_seed(seed)
+        classifier = build_attribute_classifier(len(names))
+        classifier.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True),
+                           metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)])
+        classifier.fit(data.to_unit_range(images), attributes, batch_size=64, epochs=epochs,
+                       verbose=2 if verbose else 0)
+        return classifier
+
+    return AttributeScorer(_cached_model(path, train, "attribute classifier", verbose), names)

@@ -1,0 +1,309 @@
+"""CelebA loading, offline, on small fixtures in the official, Kaggle and mirror formats
+that the tests write themselves; malformed ones included."""
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from workshop_utils import celeba, data
+from workshop_utils.celeba import CELEBA_ATTRIBUTES
+
+COUNT = 12
+
+
+def photo(index, size=(178, 218)):
+    """A JPEG the size of an aligned CelebA photo: a colour per index, a dark square in the centre."""
+    rng = np.random.default_rng(index)
+    pixels = np.zeros((size[1], size[0], 3), np.uint8) + rng.integers(0, 256, 3, dtype=np.uint8)
+    pixels[size[1] // 2 - 20: size[1] // 2 + 20, size[0] // 2 - 20: size[0] // 2 + 20] = 10
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="JPEG", quality=95)
+    return buffer.getvalue()
+
+
+def attribute_values(count=COUNT):
+    return np.random.default_rng(0).integers(0, 2, size=(count, len(CELEBA_ATTRIBUTES)))
+
+
+def attribute_text(values, count=None, names=CELEBA_ATTRIBUTES):
+    lines = [str(len(values) if count is None else count), " ".join(names)]
+    for index, row in enumerate(values):
+        lines.append(f"{index + 1:06d}.jpg " + " ".join(f"{2 * v - 1:2d}" for v in row))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def official(tmp_path):
+    """The official layout: img_align_celeba/ (and its zip) + list_attr_celeba.txt."""
+    folder = tmp_path / "celeba"
+    images = folder / "img_align_celeba"
+    images.mkdir(parents=True)
+    for index in range(COUNT):
+        (images / f"{index + 1:06d}.jpg").write_bytes(photo(index))
+    (folder / "list_attr_celeba.txt").write_text(attribute_text(attribute_values()))
+    return folder
+
+
+def make_zip(folder):
+    path = folder / "img_align_celeba.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for image in sorted((folder / "img_align_celeba").glob("*.jpg")):
+            archive.write(image, f"img_align_celeba/{image.name}")
+    return path
+
+
+def test_attribute_table_reads_minus_one_as_zero(official):
+    names, attributes, header = celeba.read_attribute_table(official / "list_attr_celeba.txt")
+    assert names[0] == "000001.jpg" and len(names) == COUNT and header == CELEBA_ATTRIBUTES
+    np.testing.assert_array_equal(attributes, attribute_values())
+    assert attributes.dtype == np.uint8
+
+
+def test_kaggle_csv_attribute_table(tmp_path):
+    values = attribute_values()
+    lines = ["image_id," + ",".join(CELEBA_ATTRIBUTES)]
+    lines += [f"{i + 1:06d}.jpg," + ",".join(str(2 * v - 1) for v in row) for i, row in enumerate(values)]
+    path = tmp_path / "list_attr_celeba.csv"
+    path.write_text("\n".join(lines))
+    names, attributes, _ = celeba.read_attribute_table(path)
+    assert names[-1] == f"{COUNT:06d}.jpg"
+    np.testing.assert_array_equal(attributes, values)
+
+
+@pytest.mark.parametrize("mangle, message", [
+    (lambda text: "<!DOCTYPE html><html><title>Quota exceeded</title></html>", "HTML page"),
+    (lambda text: text.replace(" Young", ""), "39 attributes"),
+    (lambda text: text.replace("Smiling", "Smirking"), "not CelebA's"),
+    (lambda text: "\n".join(text.splitlines()[:-3]), "announces 12 images but has 9"),
+    (lambda text: text.replace(" 1", " 7", 1), "-1 or 1"),
+    (lambda text: text.replace("000003.jpg", "000003.jpg 1", 1), "row 3"),
+    (lambda text: text.split("\n", 1)[1], "number of images"),
+])
+def test_malformed_attribute_files_are_named_for_what_is_wrong(official, mangle, message):
+    path = official / "list_attr_celeba.txt"
+    path.write_text(mangle(path.read_text()))
+    with pytest.raises(ValueError, match=message):
+        celeba.read_attribute_table(path)
+
+
+def test_crop_and_resize_keeps_the_centre():
+    image = Image.open(io.BytesIO(photo(3)))
+    face = celeba.crop_and_resize(image)
+    assert face.shape == (64, 64, 3) and face.dtype == np.uint8
+    assert face[32, 32].max() < 60  # the dark centre square is in the middle
+    assert face[2, 2].min() != face[32, 32].min()
+
+
+@pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
+def test_folder_and_zip_give_the_same_faces(official, as_zip):
+    images_path = make_zip(official) if as_zip else official / "img_align_celeba"
+    images, attributes = celeba.read_celeba_files(images_path, official / "list_attr_celeba.txt", verbose=False)
+    assert images.shape == (COUNT, 64, 64, 3) and attributes.shape == (COUNT, 40)
+    reference, _ = celeba.read_celeba_files(official / "img_align_celeba", official / "list_attr_celeba.txt",
+                                            limit=3, verbose=False)
+    np.testing.assert_array_equal(images[:3], reference)
+
+
+def test_missing_image_is_reported(official):
+    (official / "img_align_celeba" / "000005.jpg").unlink()
+    with pytest.raises(ValueError, match="1 images named in the attribute file are missing.*000005"):
+        celeba.read_celeba_files(official / "img_align_celeba", official / "list_attr_celeba.txt", verbose=False)
+
+
+def test_truncated_zip_is_reported(official):
+    path = make_zip(official)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(ValueError, match="zip"):
+        celeba.read_celeba_files(path, official / "list_attr_celeba.txt", verbose=False)
+
+
+def test_html_saved_as_zip_is_recognised(official):
+    path = official / "img_align_celeba.zip"
+    path.write_text("<!DOCTYPE html><html><head><title>Google Drive - Quota exceeded</title></head></html>")
+    with pytest.raises(ValueError, match="HTML page"):
+        celeba.read_celeba_files(path, official / "list_attr_celeba.txt", verbose=False)
+
+
+def test_undecodable_image_is_reported(official):
+    (official / "img_align_celeba" / "000002.jpg").write_bytes(b"not a jpeg at all")
+    with pytest.raises(ValueError, match="could not be decoded"):
+        celeba.read_celeba_files(official / "img_align_celeba", official / "list_attr_celeba.txt", verbose=False)
+
+
+def write_parquet(path, values, as_struct=False, as_bool=True, drop=None):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = {"image": [{"bytes": photo(i), "path": f"{i + 1:06d}.jpg"} for i in range(len(values))]}
+    attributes = {name: [bool(v) if as_bool else int(2 * v - 1) for v in values[:, k]]
+                  for k, name in enumerate(CELEBA_ATTRIBUTES) if name != drop}
+    if as_struct:
+        columns["attributes"] = [dict(zip(attributes, row)) for row in zip(*attributes.values())]
+    else:
+        columns.update(attributes)
+    pq.write_table(pa.table(columns), path)
+
+
+@pytest.mark.parametrize("as_struct, as_bool", [(False, True), (True, False)], ids=["columns", "struct"])
+def test_mirror_parquet(tmp_path, as_struct, as_bool):
+    values = attribute_values()
+    write_parquet(tmp_path / "train-0.parquet", values[:8], as_struct, as_bool)
+    write_parquet(tmp_path / "train-1.parquet", values[8:], as_struct, as_bool)
+    images, attributes = celeba.read_celeba_parquet([tmp_path / "train-0.parquet", tmp_path / "train-1.parquet"],
+                                                    limit=10, verbose=False)
+    assert images.shape == (10, 64, 64, 3)
+    np.testing.assert_array_equal(attributes, values[:10])
+
+
+def test_mirror_with_missing_attribute_column(tmp_path):
+    write_parquet(tmp_path / "a.parquet", attribute_values(), drop="Smiling")
+    with pytest.raises(ValueError, match="39 of CelebA's 40 attribute columns"):
+        celeba.read_celeba_parquet([tmp_path / "a.parquet"], verbose=False)
+
+
+def test_mirror_that_is_not_parquet(tmp_path):
+    (tmp_path / "a.parquet").write_text("<html>rate limited</html>")
+    with pytest.raises(ValueError, match="not a readable parquet"):
+        celeba.read_celeba_parquet([tmp_path / "a.parquet"], verbose=False)
+
+
+# --- load_celeba: sources in order, the cache --------------------------------------------
+
+
+class Broken:
+    def __init__(self, name, error):
+        self.name, self.error = name, error
+        self.calls = 0
+
+    def load(self, limit, workdir, verbose):
+        self.calls += 1
+        raise self.error
+
+
+def test_offline_folder_is_loaded_and_cached(official, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(official))
+    faces = celeba.load_celeba(limit=8, sources=[celeba.OfflineFolder()])
+    assert len(faces) == 8 and faces.names == CELEBA_ATTRIBUTES and not faces.is_standin
+    np.testing.assert_array_equal(faces.attributes, attribute_values()[:8])
+    cache = tmp_path / "cache" / "celeba64-v1-8"
+    assert sorted(p.name for p in cache.iterdir()) == ["attributes.npy", "images.npy", "meta.json"]
+    assert not [p for p in cache.parent.iterdir() if p.name.startswith(".")], "temporary files left behind"
+    # Second run: from the cache, without asking any source.
+    never = Broken("never", AssertionError("the cache should have been used"))
+    again = celeba.load_celeba(limit=8, sources=[never])
+    assert never.calls == 0 and "cache" in again.source
+    np.testing.assert_array_equal(np.asarray(again.images), faces.images)
+
+
+def test_failing_sources_each_get_one_line_then_the_next_is_tried(official, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
+    first = Broken("mirror", ConnectionError("Max retries exceeded\nwith a long traceback"))
+    second = Broken("kaggle", celeba.SourceFailed("401 Unauthorized"))
+    faces = celeba.load_celeba(limit=4, sources=[first, second, celeba.OfflineFolder(official)])
+    assert len(faces) == 4
+    printed = capsys.readouterr().out
+    assert "  - mirror: ConnectionError: Max retries exceeded\n" in printed
+    assert "  - kaggle: 401 Unauthorized\n" in printed
+    assert "traceback" not in printed
+
+
+def test_when_every_source_fails_one_message_says_what_to_do(monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
+    sources = [celeba.OfflineFolder(), Broken("mirror", OSError("Network is unreachable"))]
+    with pytest.raises(data.DataUnavailableError) as caught:
+        celeba.load_celeba(limit=4, sources=sources, verbose=False)
+    message = str(caught.value)
+    assert "offline folder: WORKSHOP_DATA_DIR is not set" in message
+    assert "mirror: OSError: Network is unreachable" in message
+    assert "list_attr_celeba.txt" in message and "WORKSHOP_DATA_DIR" in message and "procedural" in message
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").glob("celeba64*"))
+
+
+@pytest.mark.parametrize("damage", ["meta", "version", "images", "attributes"])
+def test_a_damaged_or_old_cache_is_rebuilt_not_loaded(official, monkeypatch, tmp_path, damage, capsys):
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
+    celeba.load_celeba(limit=6, sources=[celeba.OfflineFolder(official)], verbose=False)
+    cache = tmp_path / "cache" / "celeba64-v1-6"
+    if damage == "meta":
+        (cache / "meta.json").write_text("{not json")
+    elif damage == "version":
+        meta = json.loads((cache / "meta.json").read_text())
+        (cache / "meta.json").write_text(json.dumps({**meta, "version": 0}))
+    elif damage == "images":
+        (cache / "images.npy").write_bytes((cache / "images.npy").read_bytes()[:1000])
+    else:
+        np.save(cache / "attributes.npy", np.full((6, 40), 7, np.uint8))
+    faces = celeba.load_celeba(limit=6, sources=[celeba.OfflineFolder(official)])
+    assert "rebuilding" in capsys.readouterr().out
+    np.testing.assert_array_equal(faces.attributes, attribute_values()[:6])
+    celeba._read_cache(cache, 6)  # the rebuilt cache is whole again
+
+
+def test_offline_folder_reads_a_copied_cache(official, monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
+    celeba.load_celeba(limit=6, sources=[celeba.OfflineFolder(official)], verbose=False)
+    usb_stick = tmp_path / "usb"
+    (tmp_path / "cache").rename(usb_stick)  # an instructor hands out the preprocessed cache
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "fresh"))
+    images, attributes = celeba.OfflineFolder(usb_stick).load(4, tmp_path, verbose=False)
+    assert images.shape == (4, 64, 64, 3)
+
+
+# --- Faces, attribute names, pipelines -------------------------------------------------
+
+
+def test_unknown_attribute_gets_a_suggestion():
+    with pytest.raises(ValueError, match="Did you mean 'Eyeglasses'"):
+        celeba.attribute_index(CELEBA_ATTRIBUTES, "Eyeglases")
+    assert celeba.attribute_index(CELEBA_ATTRIBUTES, "Young") == 39
+
+
+def test_attribute_vector():
+    vector = celeba.attribute_vector(CELEBA_ATTRIBUTES, ["Smiling", "Male"])
+    assert vector.sum() == 2 and vector[celeba.attribute_index(CELEBA_ATTRIBUTES, "Smiling")] == 1
+    with pytest.raises(ValueError, match="one 0/1 value per attribute"):
+        celeba.attribute_vector(CELEBA_ATTRIBUTES, [], base=np.zeros(3))
+
+
+def test_load_faces_procedural_says_so(capsys):
+    faces = celeba.load_faces("procedural", limit=40)
+    assert faces.is_standin and len(faces) == 40 and "PROCEDURAL" in capsys.readouterr().out
+    train, held = faces.split(10)
+    assert len(train) == 30 and len(held) == 10
+    with pytest.raises(ValueError, match="Did you mean 'celeba'"):
+        celeba.load_faces("celeb_a")
+
+
+def test_attribute_dataset_scales_and_batches():
+    images = np.random.default_rng(0).integers(0, 256, (10, 64, 64, 3), dtype=np.uint8)
+    attributes = np.eye(10, 8, dtype=np.uint8)
+    batches = list(celeba.attribute_dataset(images, attributes, batch_size=4, seed=1))
+    assert len(batches) == 2  # remainder dropped
+    x, y = batches[0]
+    assert x.shape == (4, 64, 64, 3) and y.shape == (4, 8) and x.dtype.name == "float32"
+    assert -1.0 <= float(x.numpy().min()) and float(x.numpy().max()) <= 1.0
+    seen = np.concatenate([b[1].numpy() for b in batches])  # each image keeps its own attributes
+    for x_batch, y_batch in batches:
+        for image, attribute in zip(x_batch.numpy(), y_batch.numpy()):
+            index = int(np.argmax(attribute)) if attribute.any() else None
+            if index is not None:
+                np.testing.assert_allclose(image, images[index] / 127.5 - 1, atol=1e-6)
+    assert seen.shape == (8, 8)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"images": np.zeros((4, 64, 64, 3), np.float32)}, "uint8"),
+    ({"attributes": np.zeros((3, 8))}, "one attribute vector per image"),
+    ({"batch_size": 5}, "batch_size"),
+])
+def test_attribute_dataset_rejects_bad_input(kwargs, message):
+    arguments = {"images": np.zeros((4, 64, 64, 3), np.uint8), "attributes": np.zeros((4, 8)), "batch_size": 2}
+    arguments.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        celeba.attribute_dataset(**arguments)
