@@ -32,7 +32,7 @@ from workshop_utils import callbacks, celeba, data, faces, metrics, models  # no
 DEFAULTS = {
     "latent_dim": 64,
     "g_widths": [128, 64, 32, 16],
-    "d_widths": [32, 64, 128, 128],
+    "d_widths": [16, 32, 64, 128],
     "batch_size": 64,
     "d_lr": 2e-4,
     "g_lr": 2e-4,

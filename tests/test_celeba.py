@@ -265,8 +265,8 @@ def test_unknown_attribute_gets_a_suggestion():
 
 
 def test_attribute_vector():
-    vector = celeba.attribute_vector(CELEBA_ATTRIBUTES, ["Smiling", "Male"])
-    assert vector.sum() == 2 and vector[celeba.attribute_index(CELEBA_ATTRIBUTES, "Smiling")] == 1
+    vector = celeba.attribute_vector(CELEBA_ATTRIBUTES, ["Smiling", "Male"], off=["Young"], base=np.ones(40))
+    assert vector.sum() == 39 and vector[-1] == 0 and vector[celeba.attribute_index(CELEBA_ATTRIBUTES, "Smiling")] == 1
     with pytest.raises(ValueError, match="one 0/1 value per attribute"):
         celeba.attribute_vector(CELEBA_ATTRIBUTES, [], base=np.zeros(3))
 

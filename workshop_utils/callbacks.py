@@ -226,3 +226,72 @@ class QualityTracker(TimedEvaluation):
     def _score(self, model):
         images = models.generate_images(model, self.num_samples, self.labels, seed=self.seed)
         return self.scorer.score(images, real_features=self.real_features)
+
+
+class EpochCheckpoint(keras.callbacks.Callback):
+    """Save the whole training state (weights of G and D, both optimizers' moments and step
+    counters) at the end of every epoch, atomically, so that a run that dies can resume.
+
+    Each checkpoint is written under a temporary name and renamed to
+    ``epoch-NNNNN.weights.h5``, so a kill while saving leaves the previous checkpoint
+    whole; older checkpoints are deleted after a new one lands (``keep`` are kept).
+    ``restore(model)`` loads the newest readable one and returns the epoch to pass to
+    ``fit(initial_epoch=...)``. With ``fit(steps_per_epoch=N)`` on a repeating dataset, a
+    resumed run ends after exactly as many steps as an uninterrupted one.
+    """
+
+    PATTERN = "epoch-*.weights.h5"
+
+    def __init__(self, folder, keep: int = 2, verbose: bool = True):
+        super().__init__()
+        from pathlib import Path
+
+        if not isinstance(keep, int) or keep < 1:
+            raise ValueError(f"keep must be a positive int, got {keep!r}.")
+        self.folder = Path(folder)
+        self.keep = keep
+        self.verbose = verbose
+
+    def checkpoints(self):
+        """Finished checkpoints, oldest first, as (epoch, path)."""
+        found = []
+        for path in self.folder.glob(self.PATTERN):
+            number = path.name[len("epoch-"):-len(".weights.h5")]
+            if number.isdigit():
+                found.append((int(number), path))
+        return sorted(found)
+
+    def clear(self):
+        """Delete every checkpoint in the folder: the next run starts from scratch."""
+        for _, path in self.checkpoints():
+            path.unlink()
+
+    def restore(self, model) -> int:
+        """Load the newest readable checkpoint into ``model``; return its epoch (0 when none)."""
+        for epoch, path in reversed(self.checkpoints()):
+            try:
+                model.load_weights(path)
+            except Exception as error:  # unreadable: try the one before
+                if self.verbose:
+                    print(f"Checkpoint {path.name} is unreadable ({type(error).__name__}); trying an older one.")
+                continue
+            if self.verbose:
+                print(f"Resuming from {path} (after epoch {epoch}).")
+            return epoch
+        if self.verbose:
+            print(f"No checkpoint in {self.folder}: starting from scratch.")
+        return 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        import os
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        final = self.folder / f"epoch-{epoch + 1:05d}.weights.h5"
+        temporary = self.folder / f".epoch-{epoch + 1:05d}.{os.getpid()}.tmp.weights.h5"
+        try:
+            self.model.save_weights(temporary)
+            os.replace(temporary, final)
+        finally:
+            temporary.unlink(missing_ok=True)
+        for _, old in self.checkpoints()[:-self.keep]:
+            old.unlink(missing_ok=True)

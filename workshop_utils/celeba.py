@@ -21,6 +21,7 @@ second run memory-maps the cache in seconds and a crash never leaves half a cach
 from __future__ import annotations
 
 import difflib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,13 +83,15 @@ def attribute_index(names, name: str) -> int:
     raise ValueError(f"Unknown attribute {name!r}.{hint} Known attributes: {', '.join(names)}.")
 
 
-def attribute_vector(names, wanted=(), base=None) -> np.ndarray:
-    """A float32 0/1 vector over ``names`` with the ``wanted`` attributes switched on (on top
-    of ``base``, e.g. a real face's attributes, when given)."""
+def attribute_vector(names, on=(), off=(), base=None) -> np.ndarray:
+    """A float32 0/1 vector over ``names``: ``base`` (e.g. a real face's attributes; all 0
+    when None) with the attributes in ``on`` switched on and those in ``off`` switched off."""
     vector = np.zeros(len(names), np.float32) if base is None else np.array(base, dtype=np.float32)
     if vector.shape != (len(names),):
         raise ValueError(f"base must hold one 0/1 value per attribute ({len(names)}), got shape {vector.shape}.")
-    for name in wanted:
+    for name in off:
+        vector[attribute_index(names, name)] = 0.0
+    for name in on:
         vector[attribute_index(names, name)] = 1.0
     return vector
 
@@ -118,6 +121,7 @@ def attribute_dataset(images, attributes, batch_size: int = 64, shuffle: bool = 
         indices = np.sort(indices)  # sequential reads from a memory-mapped file
         return images[indices], attributes[indices]
 
+    @tf.autograph.experimental.do_not_convert  # plain TF calls; nothing for AutoGraph to convert
     def load(indices):
         batch_images, batch_attributes = tf.numpy_function(gather, [indices], (tf.uint8, tf.float32))
         batch_images = tf.ensure_shape(batch_images, (batch_size, height, width, 3))
@@ -136,9 +140,9 @@ CACHE_VERSION = 1
 CROP_FRACTION = 148 / 178  # the centre square that holds the face of an aligned 178 x 218 photo
 HF_REPOSITORY = "flwrlabs/celeba"  # parquet: image + celeb_id + the 40 attributes as booleans
 KAGGLE_HANDLE = "jessicali9530/celeba-dataset"  # img_align_celeba/ + list_attr_celeba.csv
-DRIVE_FILES = {  # the official release's Google Drive ids
-    "img_align_celeba.zip": "0B7EVK8r0v71pZjFTYXZWM3FlRnM",
-    "list_attr_celeba.txt": "0B7EVK8r0v71pblRyaVFSWGxPY0U",
+DRIVE_FILES = {  # the official release's Google Drive ids and MD5 sums (as torchvision lists them)
+    "img_align_celeba.zip": ("1cNIac61PSA_LqDFYFUeyaQYekYPc75NH", "00d2c5bc6d35e252742224ab0c1e8fcb"),
+    "list_attr_celeba.txt": ("0B7EVK8r0v71pblRyaVFSWGxPY0U", "75e246fa4810816ffd6ee81facbd244c"),
 }
 
 
@@ -422,40 +426,31 @@ class KaggleCopy:
 
 
 class GoogleDrive:
-    """The official release's Google Drive files (``gdown``); ``urls`` overrides where they
-    come from (a classroom server, or a test's local server)."""
+    """The official release's Google Drive files (``gdown``), checked against their MD5 sums.
+
+    ``urls`` and ``md5`` (dicts by file name) override where the files come from and what
+    they must hash to: a classroom server, or a test's local server. ``timeout`` is the
+    (connect, read) time-out in seconds; a server error (5xx) or a dropped connection is
+    retried ``retries`` times, waiting ``backoff`` seconds, then twice that, and so on. A
+    time-out is not retried: a stalled server is left for the next source.
+    """
 
     name = "Google Drive (official files)"
 
-    def __init__(self, urls=None):
-        self.urls = urls
+    def __init__(self, urls=None, md5=None, timeout=(10, 60), retries=2, backoff=1.0):
+        self.urls = urls or {}
+        self.backoff = backoff
+        self.md5 = md5 or {name: checksum for name, (_, checksum) in DRIVE_FILES.items()}
+        self.timeout = timeout
+        self.retries = retries
 
     def load(self, limit, workdir, verbose):
-        import shutil
-        import tempfile
-
-        import gdown
-
         target = workdir / "drive"
         target.mkdir(parents=True, exist_ok=True)
-        for file_name, file_id in DRIVE_FILES.items():
+        for file_name, (file_id, _) in DRIVE_FILES.items():
             final = target / file_name
-            if final.is_file():
-                continue
-            with tempfile.TemporaryDirectory(dir=target, prefix=".part-") as scratch:
-                partial = Path(scratch) / file_name
-                url = self.urls[file_name] if self.urls else None
-                try:
-                    result = gdown.download(url=url, id=None if url else file_id, output=str(partial),
-                                            quiet=not verbose, timeout=(10, 60), retries=2)
-                except Exception as error:  # gdown raises its own and requests' errors
-                    raise SourceFailed(f"{file_name}: {_first_line(error)}") from None
-                if result is None or not partial.is_file():
-                    raise SourceFailed(f"{file_name}: the download did not complete")
-                with open(partial, "rb") as handle:
-                    if _looks_like_html(handle.read(1024)):
-                        raise SourceFailed(f"{file_name}: got an HTML page (Drive's quota or sign-in page), not the file")
-                shutil.move(partial, final)
+            if not final.is_file():
+                self.fetch(file_name, file_id, final, verbose)
         try:
             return read_celeba_files(target / "img_align_celeba.zip", target / "list_attr_celeba.txt", limit, verbose)
         except ValueError:
@@ -463,10 +458,54 @@ class GoogleDrive:
                 (target / file_name).unlink(missing_ok=True)
             raise
 
+    def fetch(self, file_name, file_id, final, verbose):
+        """Download one file into a scratch folder, verify it, then move it into place."""
+        import hashlib
+        import shutil
+        import tempfile
+
+        import gdown
+
+        with tempfile.TemporaryDirectory(dir=final.parent, prefix=".part-") as scratch:
+            partial = Path(scratch) / file_name
+            url = self.urls.get(file_name)
+            for attempt in range(self.retries + 1):
+                try:
+                    result = gdown.download(url=url, id=None if url else file_id, output=str(partial),
+                                            quiet=not verbose, timeout=self.timeout)
+                    break
+                except Exception as error:  # gdown raises its own and requests' errors
+                    status = getattr(getattr(error, "response", None), "status_code", None)
+                    if attempt < self.retries and (status is None or status >= 500) and not _is_timeout(error):
+                        time.sleep(self.backoff * 2 ** attempt)  # a server error or a dropped connection
+                        partial.unlink(missing_ok=True)
+                        continue
+                    raise SourceFailed(f"{file_name}: {_first_line(error)}") from None
+            if result is None or not partial.is_file():
+                raise SourceFailed(f"{file_name}: the download did not complete")
+            with open(partial, "rb") as handle:
+                if _looks_like_html(handle.read(1024)):
+                    raise SourceFailed(f"{file_name}: got an HTML page (a quota or sign-in page), not the file")
+            digest = hashlib.md5()
+            with open(partial, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            expected = self.md5.get(file_name)
+            if expected and digest.hexdigest() != expected:
+                raise SourceFailed(f"{file_name}: MD5 {digest.hexdigest()} is not the expected {expected} "
+                                   f"({partial.stat().st_size} bytes: cut off or a different file)")
+            shutil.move(partial, final)
+
 
 def default_sources():
     """The sources :func:`load_celeba` tries, in order."""
     return [OfflineFolder(), HuggingFaceMirror(), KaggleCopy(), GoogleDrive()]
+
+
+def _is_timeout(error) -> bool:
+    import requests
+
+    return isinstance(error, (requests.Timeout, TimeoutError)) or "timed out" in str(error).lower()
 
 
 def _first_line(error) -> str:

@@ -55,8 +55,11 @@ def feature_map_grid(maps, columns: int | None = None) -> np.ndarray:
     return image_grid(stretched, columns)
 
 
-def show_images(images, columns: int | None = None, title: str | None = None, ax=None, size: float = 4.0):
-    """Draw a grid of images in [-1, 1] on ``ax`` (a new figure when None); returns the axes."""
+def show_images(images, columns: int | None = None, title: str | None = None, ax=None, size: float = 4.0,
+                column_titles=None):
+    """Draw a grid of images in [-1, 1] on ``ax`` (a new figure when None); returns the axes.
+
+    ``column_titles`` (one per column) are written above the columns."""
     import matplotlib.pyplot as plt
 
     grid = image_grid(images, columns)
@@ -65,6 +68,37 @@ def show_images(images, columns: int | None = None, title: str | None = None, ax
         _, ax = plt.subplots(figsize=(size * aspect, size))
     ax.imshow(grid, cmap="gray" if grid.ndim == 2 else None, vmin=0, vmax=255)
     ax.set_axis_off()
+    if column_titles is not None:
+        columns = columns or int(np.ceil(np.sqrt(len(images))))
+        if len(column_titles) != columns:
+            raise ValueError(f"Expected {columns} column titles, got {len(column_titles)}.")
+        step = grid.shape[1] / columns
+        for index, text in enumerate(column_titles):
+            ax.text((index + 0.5) * step, -2, text, ha="center", va="bottom", fontsize=9)
+    if title:
+        ax.set_title(title, pad=18 if column_titles is not None else 6)
+    return ax
+
+
+def plot_attribute_bars(names, series: dict, ax=None, title: str | None = None):
+    """Horizontal bars, one group per attribute name: ``series`` maps a label to one value
+    per name (accuracies, say); returns the axes."""
+    import matplotlib.pyplot as plt
+
+    names = list(names)
+    for label, values in series.items():
+        if len(values) != len(names):
+            raise ValueError(f"series {label!r} has {len(values)} values for {len(names)} names.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.28 * len(names) * max(1, len(series) / 2) + 1))
+    height = 0.8 / max(len(series), 1)
+    positions = np.arange(len(names))
+    for index, (label, values) in enumerate(series.items()):
+        ax.barh(positions + index * height, values, height=height, label=label)
+    ax.set_yticks(positions + height * (len(series) - 1) / 2, names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.legend(loc="lower right", fontsize=8)
     if title:
         ax.set_title(title)
     return ax

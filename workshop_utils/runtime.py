@@ -110,3 +110,25 @@ def scaled(mode: str | None = None, **params) -> SimpleNamespace:
         note = f"  [full: {full_values[name]}]" if full_values[name] != value else ""
         print(f"  {name:<{width}} = {value}{note}")
     return SimpleNamespace(mode=mode, **values)
+
+
+DRIVE_FOLDER = "/content/drive/MyDrive"
+
+
+def output_dir(name: str) -> "Path":
+    """Where a notebook keeps what should outlive the session (checkpoints, GIFs).
+
+    On Colab with Google Drive mounted (``drive.mount('/content/drive')``): a folder in
+    your Drive, which survives a disconnected runtime. Elsewhere: ``outputs/<name>`` next
+    to the notebook.
+    """
+    from pathlib import Path
+
+    if not name or "/" in name or name.startswith("."):
+        raise ValueError(f"name must be a plain folder name, got {name!r}.")
+    if in_colab() and Path(DRIVE_FOLDER).is_dir():
+        folder = Path(DRIVE_FOLDER) / "making-faces" / name
+    else:
+        folder = Path("outputs") / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,157 @@
+"""Download faults, injected for real: a local HTTP server on 127.0.0.1 (started and
+stopped by these tests) serves CelebA's files, or fails to, and the course's download code
+(``celeba.GoogleDrive``, through gdown) is pointed at it.
+
+In every case: one line per source tried, the next source is tried, the end is data or one
+clear message, and no partial file is left in the cache.
+"""
+
+import hashlib
+import http.server
+import socket
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from workshop_utils import celeba, data
+from test_celeba import COUNT, attribute_text, attribute_values, make_zip, official  # noqa: F401 (fixture)
+
+
+class Routes(http.server.BaseHTTPRequestHandler):
+    """Answers each path with the next response in ``self.server.plans[path]`` (the last repeats)."""
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        plan = self.server.plans.get(self.path.split("?")[0], [{"status": 404, "body": b"not found"}])
+        self.server.hits.append(self.path)
+        response = plan.pop(0) if len(plan) > 1 else plan[0]
+        if response.get("stall"):
+            time.sleep(response["stall"])
+        body = response.get("body", b"")
+        self.send_response(response.get("status", 200))
+        self.send_header("Content-Type", response.get("type", "application/octet-stream"))
+        self.send_header("Content-Length", str(response.get("length", len(body))))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Routes)
+    httpd.daemon_threads = True
+    httpd.plans, httpd.hits = {}, []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def files(official):  # noqa: F811 (the fixture from test_celeba)
+    """The real bytes of a small CelebA in the official format, and their MD5 sums."""
+    blobs = {"img_align_celeba.zip": make_zip(official).read_bytes(),
+             "list_attr_celeba.txt": (official / "list_attr_celeba.txt").read_bytes()}
+    return blobs, {name: hashlib.md5(blob).hexdigest() for name, blob in blobs.items()}
+
+
+def drive(server, files, timeout=(2, 2), retries=0, backoff=0.05):
+    _, md5 = files
+    urls = {name: f"{server.url}/{name}" for name in celeba.DRIVE_FILES}
+    return celeba.GoogleDrive(urls=urls, md5=md5, timeout=timeout, retries=retries, backoff=backoff)
+
+
+def serve(server, files, **overrides):
+    blobs, _ = files
+    for name, blob in blobs.items():
+        server.plans[f"/{name}"] = overrides.get(name, [{"body": blob}])
+
+
+def no_partial_files(cache):
+    leftovers = [p for p in cache.rglob("*") if p.name.startswith(".") or "part" in p.name]
+    assert not leftovers, f"partial files left in the cache: {leftovers}"
+    assert not list((cache / "downloads" / "drive").glob("*")) if (cache / "downloads" / "drive").exists() else True
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_the_files_arrive_and_are_used(server, files, cache, capsys):
+    serve(server, files)
+    faces = celeba.load_celeba(limit=5, sources=[drive(server, files)])
+    assert len(faces) == 5 and "Google Drive" in faces.source
+    np.testing.assert_array_equal(faces.attributes, attribute_values()[:5])
+    assert not [p for p in cache.rglob("*") if p.name.startswith(".")]
+
+
+QUOTA_PAGE = (b"<!DOCTYPE html><html><head><title>Google Drive - Quota exceeded</title></head>"
+              b"<body>Too many users have viewed or downloaded this file recently.</body></html>")
+
+
+@pytest.mark.parametrize("fault, plan, says", [
+    ("quota page", [{"body": QUOTA_PAGE, "type": "text/html"}], "HTML page"),
+    ("404", [{"status": 404, "body": b"no such file"}], "404"),
+    ("cut off mid-way", None, ""),  # filled in below: half the bytes, the full Content-Length
+    ("wrong checksum", None, "MD5"),
+])
+def test_a_failing_source_gets_one_line_and_the_next_is_tried(server, files, cache, official, capsys,  # noqa: F811
+                                                              fault, plan, says):
+    blobs, _ = files
+    zip_bytes = blobs["img_align_celeba.zip"]
+    if fault == "cut off mid-way":
+        plan = [{"body": zip_bytes[: len(zip_bytes) // 2], "length": len(zip_bytes)}]
+    elif fault == "wrong checksum":
+        plan = [{"body": zip_bytes[: len(zip_bytes) // 2]}]  # complete response, wrong file
+    serve(server, files, **{"img_align_celeba.zip": plan})
+    faces = celeba.load_celeba(limit=4, sources=[drive(server, files), celeba.OfflineFolder(official)])
+    assert len(faces) == 4 and "offline folder" in faces.source  # the next source delivered
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  - ")]
+    assert len(lines) == 1 and lines[0].startswith("  - Google Drive (official files): img_align_celeba.zip")
+    assert says in lines[0]
+    no_partial_files(cache)
+
+
+def test_500_then_success_is_retried(server, files, cache):
+    blobs, _ = files
+    serve(server, files, **{"list_attr_celeba.txt": [{"status": 500, "body": b"oops"},
+                                                     {"body": blobs["list_attr_celeba.txt"]}]})
+    faces = celeba.load_celeba(limit=4, sources=[drive(server, files, retries=2)], verbose=False)
+    assert len(faces) == 4
+    assert server.hits.count("/list_attr_celeba.txt") == 2
+
+
+def test_a_stalled_server_times_out_and_the_next_source_is_tried(server, files, cache, official, capsys):  # noqa: F811
+    serve(server, files, **{"img_align_celeba.zip": [{"stall": 5, "body": b"late"}]})
+    began = time.perf_counter()
+    faces = celeba.load_celeba(limit=4, sources=[drive(server, files, timeout=(1, 1)), celeba.OfflineFolder(official)])
+    assert time.perf_counter() - began < 4.5 and len(faces) == 4
+    assert "timed out" in capsys.readouterr().out.lower()
+    no_partial_files(cache)
+
+
+def test_no_network_at_all_ends_in_one_clear_message(files, cache, monkeypatch):
+    with socket.socket() as probe:  # a port nobody listens on: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _, md5 = files
+    urls = {name: f"http://127.0.0.1:{port}/{name}" for name in celeba.DRIVE_FILES}
+    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
+    sources = [celeba.OfflineFolder(), celeba.GoogleDrive(urls=urls, md5=md5, timeout=(1, 1), retries=0)]
+    with pytest.raises(data.DataUnavailableError) as caught:
+        celeba.load_celeba(limit=4, sources=sources, verbose=False)
+    message = str(caught.value)
+    assert message.count("\n  - ") == 2 and "Google Drive (official files): img_align_celeba.zip" in message
+    assert "What to do" in message
+    no_partial_files(cache)

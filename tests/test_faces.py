@@ -1,0 +1,270 @@
+"""Notebook 04's parts: procedural faces, the VAC-GAN builders and train step, the
+attribute scorer, checkpoints that resume, the explorer."""
+
+import time
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+
+from workshop_utils import callbacks, celeba, faces, metrics, models, plotting, runtime, widgets
+
+
+# --- Procedural faces -----------------------------------------------------------------------
+
+
+def test_procedural_faces_are_deterministic_and_balanced():
+    images, attributes = faces.procedural_faces(300, seed=4)
+    again, _ = faces.procedural_faces(300, seed=4)
+    assert images.shape == (300, 64, 64, 3) and images.dtype == np.uint8
+    assert attributes.shape == (300, len(faces.FACE_ATTRIBUTES))
+    np.testing.assert_array_equal(images, again)
+    share = attributes.mean(axis=0)
+    assert (share > 0.2).all() and (share < 0.7).all()
+    column = faces.FACE_ATTRIBUTES.index
+    assert not (attributes[:, column("Black_Hair")] & attributes[:, column("Blond_Hair")]).any()
+
+
+def test_procedural_face_names_are_celeba_names():
+    assert set(faces.FACE_ATTRIBUTES) <= set(celeba.CELEBA_ATTRIBUTES) and len(faces.FACE_ATTRIBUTES) >= 6
+
+
+@pytest.mark.parametrize("name", faces.FACE_ATTRIBUTES)
+def test_each_attribute_changes_the_picture(name):
+    """Flip one attribute with everything else (pose, colours) fixed: the face must change."""
+    base = np.zeros((1, len(faces.FACE_ATTRIBUTES)), np.uint8)
+    flipped = base.copy()
+    flipped[0, faces.FACE_ATTRIBUTES.index(name)] = 1
+    without, with_it = faces.render_faces(base, seed=3), faces.render_faces(flipped, seed=3)
+    changed = np.abs(without.astype(int) - with_it.astype(int)).max(axis=-1) > 40
+    assert changed.sum() >= 15, f"{name} changes only {changed.sum()} pixels"
+
+
+def test_render_faces_rejects_bad_attributes():
+    with pytest.raises(ValueError, match=r"shape \(N, 8\)"):
+        faces.render_faces(np.zeros((2, 5)))
+    with pytest.raises(ValueError, match="0 or 1"):
+        faces.render_faces(np.full((2, 8), 2))
+    with pytest.raises(ValueError, match="count"):
+        faces.sample_face_attributes(0)
+
+
+# --- The model --------------------------------------------------------------------------------
+
+
+def small_gan(num_attributes=8, latent_dim=8, seed=0):
+    keras.utils.set_random_seed(seed)
+    generator = models.build_face_generator(latent_dim, num_attributes, widths=(16, 8, 8, 8))
+    discriminator = models.build_face_discriminator(num_attributes, widths=(8, 8, 8, 8))
+    gan = models.VACGAN(generator, discriminator, latent_dim, seed=seed)
+    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.0), keras.optimizers.Adam(2e-4, beta_1=0.0))
+    return gan
+
+
+def test_face_builders_shapes_and_celeba_heads():
+    generator = models.build_face_generator(16, 40, widths=(16, 8, 8, 8))
+    discriminator = models.build_face_discriminator(40, widths=(8, 8, 8, 8))
+    z = np.random.default_rng(0).standard_normal((3, 16)).astype("float32")
+    images = generator([z, np.ones((3, 40), "float32")])
+    assert tuple(images.shape) == (3, 64, 64, 3)
+    assert -1 <= float(np.min(images)) and float(np.max(images)) <= 1
+    real_fake, attributes = discriminator(images)
+    assert tuple(real_fake.shape) == (3, 1) and tuple(attributes.shape) == (3, 40)
+
+
+def test_every_discriminator_convolution_is_spectrally_normalised():
+    discriminator = models.build_face_discriminator(8, widths=(8, 8, 8, 8))
+    convolutions = [layer for layer in discriminator.layers if isinstance(getattr(layer, "layer", layer), layers.Conv2D)]
+    assert len(convolutions) == 4
+    assert all(isinstance(layer, layers.SpectralNormalization) for layer in convolutions)
+
+
+def test_train_step_logs_and_learns_the_attributes():
+    images, attributes = faces.procedural_faces(256, seed=5)
+    gan = small_gan()
+    dataset = celeba.attribute_dataset(images, attributes, batch_size=32).repeat()
+    before = [w.numpy().copy() for w in gan.generator.trainable_weights]
+    history = gan.fit(dataset, epochs=3, steps_per_epoch=10, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss", "d_class_loss", "real_attr_acc", "fake_attr_acc"}
+    assert all(np.isfinite(v).all() for v in history.history.values())
+    assert history.history["d_class_loss"][-1] < history.history["d_class_loss"][0]  # D's head learns
+    assert any(not np.allclose(a, b.numpy()) for a, b in zip(before, gan.generator.trainable_weights))
+    assert int(gan.d_optimizer.iterations.numpy()) == 30
+
+
+def test_two_discriminator_steps_per_generator_step():
+    images, attributes = faces.procedural_faces(64, seed=5)
+    gan = small_gan()
+    gan.d_steps = 2
+    gan.fit(celeba.attribute_dataset(images, attributes, batch_size=32).repeat(), epochs=1, steps_per_epoch=3,
+            verbose=0)
+    assert int(gan.d_optimizer.iterations.numpy()) == 6 and int(gan.g_optimizer.iterations.numpy()) == 3
+
+
+def test_generate_images_takes_attribute_vectors():
+    gan = small_gan()
+    generated = models.generate_images(gan, 5, np.eye(5, 8), seed=1, batch_size=2)
+    assert generated.shape == (5, 64, 64, 3)
+    np.testing.assert_allclose(generated, models.generate_images(gan, 5, np.eye(5, 8), seed=1), atol=1e-5)
+
+
+# --- Checkpoints --------------------------------------------------------------------------------
+
+
+def test_checkpoint_resumes_with_optimizer_state_and_step_count(tmp_path):
+    images, attributes = faces.procedural_faces(128, seed=6)
+    dataset = celeba.attribute_dataset(images, attributes, batch_size=16).repeat()
+
+    class Crash(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if int(self.model.d_optimizer.iterations.numpy()) == 7:
+                raise KeyboardInterrupt
+
+    first = small_gan()
+    checkpoint = callbacks.EpochCheckpoint(tmp_path, verbose=False)
+    with pytest.raises(KeyboardInterrupt):
+        first.fit(dataset, epochs=3, steps_per_epoch=3, callbacks=[checkpoint, Crash()], verbose=0)
+    assert [epoch for epoch, _ in checkpoint.checkpoints()] == [1, 2]
+    saved_moments = [v.numpy().copy() for v in first.d_optimizer.variables]
+
+    second = small_gan(seed=1)  # a fresh process would start from different weights
+    assert checkpoint.restore(second) == 2
+    assert int(second.d_optimizer.iterations.numpy()) == 6 and int(second.g_optimizer.iterations.numpy()) == 6
+    # the moments restored are those saved after epoch 2, not the fresh optimizer's zeros
+    assert any(np.abs(v.numpy()).sum() > 0 for v in second.d_optimizer.variables[2:])
+    second.fit(dataset, epochs=3, steps_per_epoch=3, initial_epoch=2, callbacks=[checkpoint], verbose=0)
+    assert int(second.d_optimizer.iterations.numpy()) == 9  # as many steps as an uninterrupted run
+    assert [epoch for epoch, _ in checkpoint.checkpoints()] == [2, 3]  # keep=2
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary files left behind"
+    assert len(saved_moments) == len(second.d_optimizer.variables)
+
+
+def test_unreadable_newest_checkpoint_falls_back_to_the_one_before(tmp_path, capsys):
+    gan = small_gan()
+    checkpoint = callbacks.EpochCheckpoint(tmp_path)
+    checkpoint.set_model(gan)
+    checkpoint.on_epoch_end(0)
+    checkpoint.on_epoch_end(1)
+    newest = checkpoint.checkpoints()[-1][1]
+    newest.write_bytes(newest.read_bytes()[:500])
+    assert checkpoint.restore(small_gan()) == 1
+    assert "unreadable" in capsys.readouterr().out
+    checkpoint.clear()
+    assert checkpoint.restore(small_gan()) == 0
+
+
+def test_output_dir_is_local_off_colab(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = runtime.output_dir("04_faces")
+    assert folder.is_dir() and folder.resolve() == (tmp_path / "outputs" / "04_faces").resolve()
+    with pytest.raises(ValueError, match="plain folder name"):
+        runtime.output_dir("../elsewhere")
+
+
+# --- Measuring ------------------------------------------------------------------------------------
+
+
+def test_attribute_scorer_reads_procedural_faces(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path))
+    images, attributes = faces.procedural_faces(600, seed=7)
+    scorer = metrics.attribute_scorer(images[:500], attributes[:500], faces.FACE_ATTRIBUTES, epochs=2, verbose=False)
+    held = images[500:] / 127.5 - 1
+    accuracy = scorer.accuracy(held, attributes[500:])
+    assert set(accuracy) == set(faces.FACE_ATTRIBUTES) | {"mean"}
+    assert accuracy["mean"] > metrics.majority_baseline(attributes[500:]).mean() + 0.05
+    # cached: a second call loads the same model instead of training
+    again = metrics.attribute_scorer(images[:500], attributes[:500], faces.FACE_ATTRIBUTES, epochs=2, verbose=False)
+    np.testing.assert_array_equal(again.predict(held), scorer.predict(held))
+    with pytest.raises(ValueError, match=r"shape \(N, 64, 64, 3\)"):
+        scorer.predict(np.zeros((2, 28, 28, 1)))
+    with pytest.raises(ValueError, match="0 or 1"):
+        scorer.accuracy(held[:2], np.full((2, 8), 0.5))
+
+
+def test_majority_baseline():
+    np.testing.assert_allclose(metrics.majority_baseline([[1, 0], [1, 0], [0, 0], [1, 1]]), [0.75, 0.75])
+
+
+def test_attribute_bars_and_column_titles():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = plotting.plot_attribute_bars(["a", "b"], {"x": [0.5, 1.0], "y": [0.2, 0.3]})
+    assert len(ax.patches) == 4
+    with pytest.raises(ValueError, match="2 values for 3 names"):
+        plotting.plot_attribute_bars(["a", "b", "c"], {"x": [0.5, 1.0]})
+    ax = plotting.show_images(np.zeros((4, 8, 8, 3)), columns=2, column_titles=["left", "right"])
+    assert [t.get_text() for t in ax.texts] == ["left", "right"]
+
+
+# --- The explorer ---------------------------------------------------------------------------------
+
+
+def test_face_explorer_redraws_when_a_toggle_changes():
+    calls = []
+
+    def generate(z, y):
+        calls.append(y.copy())
+        return np.tanh(np.full((1, 64, 64, 3), y.sum() / 4 - 1 + z.mean() * 0, np.float32))
+
+    explorer = widgets.FaceExplorer(generate, faces.FACE_ATTRIBUTES, 8, attributes=["Smiling", "Male"], directions=2)
+    first = explorer.last_image.copy()
+    explorer.toggles["Smiling"].value = True  # what a click does
+    assert calls[-1][0, faces.FACE_ATTRIBUTES.index("Smiling")] == 1
+    assert not np.array_equal(first, explorer.last_image)
+    z_before, _ = explorer.inputs()
+    explorer.sliders[0].value = 2.0
+    z_after, _ = explorer.inputs()
+    assert np.isclose(np.linalg.norm(z_after - z_before), 2.0)
+    with pytest.raises(ValueError, match="Did you mean 'Smiling'"):
+        widgets.FaceExplorer(generate, faces.FACE_ATTRIBUTES, 8, attributes=["Smilling"])
+
+
+# --- A real process, killed mid-epoch -----------------------------------------------------------
+
+
+def test_a_killed_training_process_resumes_and_ends_with_the_same_step_count(tmp_path):
+    import json
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).with_name("resumable_training.py")
+    folder = tmp_path / "checkpoints"
+    command = [sys.executable, str(script), str(folder), "4", "5", "0.1"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    checkpoint = callbacks.EpochCheckpoint(folder, verbose=False)
+    deadline = time.monotonic() + 120
+    while not any(epoch >= 2 for epoch, _ in checkpoint.checkpoints()):  # wait for epoch 2 to be saved
+        assert process.poll() is None and time.monotonic() < deadline, "training ended or hung before epoch 2"
+        time.sleep(0.05)
+    time.sleep(0.25)  # now a few steps into epoch 3
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    saved = [epoch for epoch, _ in checkpoint.checkpoints()]
+    assert saved and max(saved) in (2, 3)
+    resumed = subprocess.run(command[:-1], capture_output=True, text=True, timeout=300, check=True)
+    report = json.loads(resumed.stdout.strip().splitlines()[-1])
+    assert report["initial_epoch"] == max(saved)
+    assert report["d_steps"] == report["g_steps"] == 4 * 5  # as many as an uninterrupted run
+
+
+def test_a_save_that_dies_half_way_leaves_the_previous_checkpoint_whole(tmp_path, monkeypatch):
+    gan = small_gan()
+    checkpoint = callbacks.EpochCheckpoint(tmp_path, verbose=False)
+    checkpoint.set_model(gan)
+    checkpoint.on_epoch_end(0)
+
+    def dies_half_way(path, *args, **kwargs):
+        with open(path, "wb") as handle:
+            handle.write(b"\x89HDF\r\n half a file")
+        raise KeyboardInterrupt  # the kernel was stopped mid-save
+
+    monkeypatch.setattr(gan, "save_weights", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        checkpoint.on_epoch_end(1)
+    assert [epoch for epoch, _ in checkpoint.checkpoints()] == [1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["epoch-00001.weights.h5"]
+    assert checkpoint.restore(small_gan()) == 1
