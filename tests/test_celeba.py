@@ -32,7 +32,7 @@ def attribute_values(count=COUNT):
 def attribute_text(values, count=None, names=CELEBA_ATTRIBUTES):
     lines = [str(len(values) if count is None else count), " ".join(names)]
     for index, row in enumerate(values):
-        lines.append(f"{index + 1:06d}.jpg " + " ".join(f"{2 * v - 1:2d}" for v in row))
+        lines.append(f"{index + 1:06d}.jpg " + " ".join(f"{2 * int(v) - 1:2d}" for v in row))
     return "\n".join(lines) + "\n"
 
 
@@ -80,6 +80,7 @@ def test_kaggle_csv_attribute_table(tmp_path):
     (lambda text: text.replace("Smiling", "Smirking"), "not CelebA's"),
     (lambda text: "\n".join(text.splitlines()[:-3]), "announces 12 images but has 9"),
     (lambda text: text.replace(" 1", " 7", 1), "-1 or 1"),
+    (lambda text: text.replace(" 1", " 300", 1), "-1 or 1"),
     (lambda text: text.replace("000003.jpg", "000003.jpg 1", 1), "row 3"),
     (lambda text: text.split("\n", 1)[1], "number of images"),
 ])
@@ -307,3 +308,52 @@ def test_attribute_dataset_rejects_bad_input(kwargs, message):
     arguments.update(kwargs)
     with pytest.raises(ValueError, match=message):
         celeba.attribute_dataset(**arguments)
+
+
+# --- Properties (hypothesis) ----------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(arrays(np.uint8, st.tuples(st.integers(1, 6), st.just(40)), elements=st.integers(0, 1)))
+def test_attribute_file_round_trip(tmp_path_factory, values):
+    path = tmp_path_factory.mktemp("attrs") / "list_attr_celeba.txt"
+    path.write_text(attribute_text(values))
+    _, read, _ = celeba.read_attribute_table(path)
+    np.testing.assert_array_equal(read, values)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.sampled_from(CELEBA_ATTRIBUTES), max_size=6), st.sets(st.sampled_from(CELEBA_ATTRIBUTES), max_size=6),
+       st.integers(0, 1))
+def test_attribute_vector_switches_exactly_what_it_is_told(on, off, fill):
+    vector = celeba.attribute_vector(CELEBA_ATTRIBUTES, sorted(on), sorted(off), base=np.full(40, fill))
+    for index, name in enumerate(CELEBA_ATTRIBUTES):
+        expected = 1 if name in on else 0 if name in off else fill  # "on" wins over "off"
+        assert vector[index] == expected
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(64, 400), st.integers(64, 400), st.sampled_from(["JPEG", "PNG"]))
+def test_crop_and_resize_gives_64_by_64_from_any_size(width, height, kind):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format=kind)
+    face = celeba.crop_and_resize(Image.open(io.BytesIO(buffer.getvalue())))
+    assert face.shape == (64, 64, 3) and face.dtype == np.uint8
+    assert abs(int(face[32, 32, 0]) - 200) < 8
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(min_size=1, max_size=20))
+def test_unknown_names_always_raise_a_value_error_listing_the_known_ones(name):
+    if name in CELEBA_ATTRIBUTES:
+        return
+    try:
+        celeba.attribute_index(CELEBA_ATTRIBUTES, name)
+    except ValueError as error:
+        assert "Known attributes: 5_o_Clock_Shadow" in str(error)
+    else:
+        raise AssertionError("no error")

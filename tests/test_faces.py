@@ -268,3 +268,16 @@ def test_a_save_that_dies_half_way_leaves_the_previous_checkpoint_whole(tmp_path
     assert [epoch for epoch, _ in checkpoint.checkpoints()] == [1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["epoch-00001.weights.h5"]
     assert checkpoint.restore(small_gan()) == 1
+
+
+def test_a_nan_in_the_third_batch_stops_the_face_gan_at_step_three():
+    import tensorflow as tf
+
+    images, attributes = faces.procedural_faces(48, seed=8)
+    scaled = images / 127.5 - 1
+    scaled[32:48] = np.nan  # the third batch of 16 is broken
+    dataset = tf.data.Dataset.from_tensor_slices((scaled.astype("float32"), attributes.astype("float32"))).batch(16)
+    gan = small_gan()
+    with pytest.raises(callbacks.NonFiniteLossError, match=r"training step 3 \(.*d_loss=nan") as error:
+        gan.fit(dataset, epochs=1, verbose=0, callbacks=[callbacks.StopOnNaN()])
+    assert "lower learning rate" in str(error.value)

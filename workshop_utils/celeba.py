@@ -191,7 +191,7 @@ def read_attribute_table(path) -> tuple[list, np.ndarray, tuple]:
                          f"got {len(rows[bad])} fields.")
     try:
         values = np.array([row[1:] for row in rows], dtype=np.int8)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise ValueError(f"{path.name}: attribute values must be -1 or 1 ({error}).") from None
     if values.size and not np.isin(values, (-1, 1)).all():
         raise ValueError(f"{path.name}: attribute values must be -1 or 1.")

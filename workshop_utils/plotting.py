@@ -98,7 +98,7 @@ def plot_attribute_bars(names, series: dict, ax=None, title: str | None = None):
     ax.set_yticks(positions + height * (len(series) - 1) / 2, names, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # beside the bars, never on them
     if title:
         ax.set_title(title)
     return ax
