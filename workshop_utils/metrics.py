@@ -98,6 +98,10 @@ def check_images(images, name: str = "images") -> np.ndarray:
         images = images[..., None]
     if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
         raise ValueError(f"Expected {name} of shape (N, 28, 28, 1) or (N, 28, 28), got {images.shape}.")
+    return _check_unit_range(images, name)
+
+
+def _check_unit_range(images: np.ndarray, name: str) -> np.ndarray:
     if images.size and (images.min() < -1.001 or images.max() > 1.001):
         raise ValueError(
             f"Expected {name} in [-1, 1], got values in [{images.min():.3g}, {images.max():.3g}]. "
@@ -240,12 +244,7 @@ def check_face_images(images, name: str = "images") -> np.ndarray:
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 4 or images.shape[1:] != (64, 64, 3):
         raise ValueError(f"Expected {name} of shape (N, 64, 64, 3), got {images.shape}.")
-    if images.size and (images.min() < -1.001 or images.max() > 1.001):
-        raise ValueError(
-            f"Expected {name} in [-1, 1], got values in [{images.min():.3g}, {images.max():.3g}]. "
-            "Scale uint8 pixels with data.to_unit_range."
-        )
-    return images
+    return _check_unit_range(images, name)
 
 
 def check_attributes(attributes, count: int | None = None, num_attributes: int | None = None) -> np.ndarray:
