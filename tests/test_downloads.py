@@ -155,3 +155,23 @@ def test_no_network_at_all_ends_in_one_clear_message(files, cache, monkeypatch):
     assert message.count("\n  - ") == 2 and "Google Drive (official files): img_align_celeba.zip" in message
     assert "What to do" in message
     no_partial_files(cache)
+
+
+@pytest.mark.parametrize("answer, says", [
+    ({"status": 404, "body": b'{"error": "Repository not found"}', "type": "application/json"}, "404 Not Found"),
+    ({"body": QUOTA_PAGE, "type": "text/html"}, "not the Hugging Face API's (an HTML page?)"),
+])
+def test_the_hugging_face_source_failing_on_the_local_server(server, files, cache, official, capsys,  # noqa: F811
+                                                             monkeypatch, answer, says):
+    """The mirror's client (huggingface_hub) pointed at the local server, which answers its
+    first API call with a 404 or an HTML page: one line, then the next source."""
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    server.plans["/api/datasets/flwrlabs/celeba/tree/main"] = [answer]
+    server.plans["/api/datasets/flwrlabs/celeba/revision/main"] = [answer]
+    mirror = celeba.HuggingFaceMirror(endpoint=server.url)
+    faces = celeba.load_celeba(limit=4, sources=[mirror, celeba.OfflineFolder(official)])
+    assert len(faces) == 4 and "offline folder" in faces.source
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  - ")]
+    assert len(lines) == 1 and lines[0].startswith("  - Hugging Face mirror flwrlabs/celeba: ") and says in lines[0]
+    assert server.hits, "the client never reached the local server"
+    no_partial_files(cache)

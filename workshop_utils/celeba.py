@@ -395,7 +395,10 @@ class HuggingFaceMirror:
         from huggingface_hub import HfApi, hf_hub_download
 
         api = HfApi(endpoint=self.endpoint)
-        files = [f for f in api.list_repo_files(self.repo_id, repo_type="dataset") if f.endswith(".parquet")]
+        try:
+            files = [f for f in api.list_repo_files(self.repo_id, repo_type="dataset") if f.endswith(".parquet")]
+        except ValueError as error:  # JSON that does not parse: a portal, proxy or quota page
+            raise SourceFailed(f"the answer was not the Hugging Face API's (an HTML page?): {error}") from None
         if not files:
             raise SourceFailed(f"{self.repo_id} holds no parquet files")
         order = {"train": 0, "valid": 1, "validation": 1, "test": 2}
