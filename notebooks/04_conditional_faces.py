@@ -163,6 +163,8 @@ plotting.plot_attribute_bars(names, {"share of faces with it": share, "majority-
 # @save
 def build_face_generator(latent_dim=64, num_attributes=40, widths=(256, 128, 64, 32)):
     """[z, attribute vector y] -> a 64 x 64 x 3 face in [-1, 1] that has those attributes."""
+    if len(widths) != 4:  # a 4 x 4 start and four doublings make 64 x 64
+        raise ValueError(f"widths must hold 4 layer widths (4x4, 8x8, 16x16, 32x32), got {widths!r}.")
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((num_attributes,), name="attributes")
     x = layers.Concatenate()([z, y])  # (B, latent_dim + num_attributes)
@@ -210,6 +212,8 @@ def build_face_discriminator(num_attributes=40, widths=(64, 128, 256, 256)):
     One trunk of spectrally normalised strided convolutions, two heads: the second makes
     the discriminator an attribute classifier too.
     """
+    if len(widths) != 4:  # four halvings take 64 x 64 to 4 x 4
+        raise ValueError(f"widths must hold 4 layer widths (32x32, 16x16, 8x8, 4x4), got {widths!r}.")
     image = keras.Input((64, 64, 3), name="image")
     x = image
     for width in widths:  # 64 -> 32 -> 16 -> 8 -> 4
@@ -263,6 +267,9 @@ class VACGAN(keras.Model):
         names = ("d_loss", "g_loss", "d_class_loss", "real_attr_acc", "fake_attr_acc")
         self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
         self.built = True  # G and D arrive built, so a checkpoint can be restored before fit()
+        asked, read = generator.inputs[1].shape[-1], discriminator.outputs[1].shape[-1]
+        if asked != read:
+            raise ValueError(f"G takes {asked} attributes but D's classifier reads {read}; build both for the same list.")
 
     def compile(self, d_optimizer, g_optimizer):
         super().compile()

@@ -209,6 +209,8 @@ def crop_and_resize(image, size: int = IMAGE_SIZE) -> np.ndarray:
     leaves enough pixels, which is several times faster."""
     from PIL import Image
 
+    if not isinstance(image, Image.Image):
+        raise ValueError(f"Expected a PIL image (PIL.Image.open(path)), got {type(image).__name__}.")
     width, height = image.size
     side = min(width, height) * CROP_FRACTION
     scale = 1

@@ -1,0 +1,52 @@
+"""Bad input to the public helpers of notebook 04 and the fault-handling code: each raises a
+ValueError that names what was expected (the older helpers have theirs beside their tests)."""
+
+import numpy as np
+import pytest
+
+from workshop_utils import callbacks, celeba, faces, metrics, models, plotting, runtime
+
+CASES = [
+    # (call, expected words in the message)
+    (lambda: faces.procedural_faces(0), "count must be a positive int"),
+    (lambda: faces.procedural_faces(3, size=8), "at least 16 pixels"),
+    (lambda: faces.render_faces(np.zeros((2, 3))), "shape (N, 8)"),
+    (lambda: celeba.crop_and_resize(np.zeros((64, 64, 3))), "Expected a PIL image"),
+    (lambda: celeba.load_celeba(limit=0), "limit must be a positive int"),
+    (lambda: celeba.load_faces("CelebA"), "Did you mean 'celeba'"),
+    (lambda: celeba.attribute_index(faces.FACE_ATTRIBUTES, "Hat"), "Unknown attribute 'Hat'"),
+    (lambda: celeba.attribute_vector(faces.FACE_ATTRIBUTES, ["Blond"]), "Did you mean 'Blond_Hair'"),
+    (lambda: celeba.Faces(np.zeros((4, 64, 64, 3), np.uint8), np.zeros((4, 8)), faces.FACE_ATTRIBUTES, "x").split(4),
+     "held_out must be an int between 1 and 3"),
+    (lambda: celeba.attribute_dataset(np.zeros((4, 64, 64), np.uint8), np.zeros((4, 8)), 2), "(N, H, W, 3)"),
+    (lambda: metrics.check_face_images(np.zeros((2, 64, 64, 1))), "(N, 64, 64, 3)"),
+    (lambda: metrics.check_face_images(np.full((2, 64, 64, 3), 255.0)), "in [-1, 1]"),
+    (lambda: metrics.check_attributes(np.zeros(8)), "(N, attributes)"),
+    (lambda: metrics.check_attributes(np.zeros((2, 8)), num_attributes=40), "(N, 40)"),
+    (lambda: metrics.check_attributes(np.zeros((2, 8)), count=3), "Expected 3 attribute vectors"),
+    (lambda: metrics.majority_baseline([[0, 2]]), "0 or 1"),
+    (lambda: metrics.attribute_scorer(np.zeros((4, 64, 64, 3)), np.zeros((4, 8)), faces.FACE_ATTRIBUTES),
+     "uint8 faces"),
+    (lambda: metrics.attribute_scorer(np.zeros((4, 64, 64, 3), np.uint8), np.zeros((4, 7)), faces.FACE_ATTRIBUTES),
+     "(N, 8)"),
+    (lambda: metrics.AttributeScorer(metrics.build_attribute_classifier(3), faces.FACE_ATTRIBUTES), "3 outputs for 8"),
+    (lambda: models.build_face_generator(8, 8, widths=(16, 8, 8)), "4 layer widths"),
+    (lambda: models.build_face_discriminator(8, widths=(8, 8, 8, 8, 8)), "4 layer widths"),
+    (lambda: models.VACGAN(models.build_face_generator(8, 8, widths=(8, 8, 8, 8)),
+                           models.build_face_discriminator(40, widths=(8, 8, 8, 8)), 8), "G takes 8 attributes"),
+    (lambda: models.generate_images(object(), 3, np.zeros((2, 8))), "Expected 3 labels"),
+    (lambda: callbacks.EpochCheckpoint("somewhere", keep=0), "keep must be a positive int"),
+    (lambda: callbacks.TimedEvaluation(lambda model: {}, every_seconds=0), "positive numbers of seconds"),
+    (lambda: callbacks.SampleGrid(np.zeros(8)), "(N, latent_dim)"),
+    (lambda: plotting.show_images(np.zeros((4, 8, 8, 3)), columns=2, column_titles=["one"]), "2 column titles"),
+    (lambda: plotting.plot_attribute_bars(["a"], {"x": [0.1, 0.2]}), "2 values for 1 names"),
+    (lambda: runtime.output_dir(""), "plain folder name"),
+    (lambda: runtime.scaled(mode="turbo", epochs=1), "mode must be one of"),
+]
+
+
+@pytest.mark.parametrize("call, words", CASES, ids=[words for _, words in CASES])
+def test_bad_input_raises_a_value_error_that_says_what_was_expected(call, words):
+    with pytest.raises(ValueError) as caught:
+        call()
+    assert words in str(caught.value)
