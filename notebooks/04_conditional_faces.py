@@ -62,7 +62,7 @@ import tensorflow as tf
 from IPython.display import Image, display
 from keras import layers, ops
 
-from workshop_utils import callbacks, celeba, losses, metrics, models, plotting, runtime, widgets
+from workshop_utils import callbacks, celeba, data, losses, metrics, models, plotting, runtime, widgets
 
 mode = runtime.setup(seed=42)
 
@@ -88,6 +88,7 @@ params = runtime.scaled(
     g_learning_rate=2e-4,
     beta_1=0.0,  # no momentum, as is usual with spectral normalisation and the hinge loss
     class_weight=1.0,  # weight of the attribute terms against the adversarial ones
+    d_steps=1,  # D steps per G step (measured best on a CPU budget; see the train step)
     grid_every={"full": 500, "fast": 300, "smoke": 4},  # steps between sample grids
     scorer_epochs={"full": 3, "fast": 4, "smoke": 1},  # the independent attribute classifier
     resume={"full": True, "fast": True, "smoke": False},  # continue from the last checkpoint
@@ -95,8 +96,8 @@ params = runtime.scaled(
 
 # %% [markdown]
 # ## The data: faces and their attributes
-# CelebA's downloads are famously fragile (Google Drive answers with a quota page more
-# often than not), so `celeba.load_faces` tries several sources in order, checks what
+# CelebA's downloads are famously fragile (Google Drive often answers with a quota page
+# instead of the file), so `celeba.load_faces` tries several sources in order, checks what
 # arrives, and reports each failure in one line: your offline folder
 # (`WORKSHOP_DATA_DIR`), a Hugging Face mirror, the Kaggle copy, then Google Drive. The
 # first run crops every face to its central square, resizes it to 64 × 64 and caches
@@ -110,13 +111,14 @@ params = runtime.scaled(
 # Load the faces (uint8, N x 64 x 64 x 3) and their 0/1 attribute vectors
 faces = celeba.load_faces(params.dataset, limit=params.images)
 train, held = faces.split(params.held_out)
+held_pixels = data.to_unit_range(held.images)  # the held-out faces as float32 in [-1, 1], once
 names = faces.names
 print(f"{len(train)} faces to train on, {len(held)} held out; {len(names)} attributes")
 
 # %%
 # A few real faces, with the attributes they are labelled with
 picks = np.arange(8)
-plotting.show_images(held.images[picks] / 127.5 - 1, columns=8, size=2.5, title=f"real faces ({faces.source})")
+plotting.show_images(held_pixels[picks], columns=8, size=2.5, title=f"real faces ({faces.source})")
 for index in picks[:4]:
     print(f"face {index}: " + ", ".join(n for n, v in zip(names, held.attributes[index]) if v))
 
@@ -325,7 +327,8 @@ class VACGAN(keras.Model):
 
 # %%
 # The model, its optimizers, and the data pipeline (batches of images in [-1, 1] and attributes)
-gan = VACGAN(generator, discriminator, params.latent_dim, class_weight=params.class_weight)
+gan = VACGAN(generator, discriminator, params.latent_dim, class_weight=params.class_weight,
+             d_steps=params.d_steps)
 gan.compile(
     d_optimizer=keras.optimizers.Adam(params.d_learning_rate, beta_1=params.beta_1, beta_2=0.9),
     g_optimizer=keras.optimizers.Adam(params.g_learning_rate, beta_1=params.beta_1, beta_2=0.9),
@@ -351,15 +354,16 @@ print("one batch:", images.shape, attributes.shape, f"pixels in [{images.numpy()
 hair = [n for n in ("Black_Hair", "Brown_Hair", "Gray_Hair") if n in names]
 columns = {"as labelled": ([], []), "Smiling": (["Smiling"], []), "Eyeglasses": (["Eyeglasses"], []),
            "Blond_Hair": (["Blond_Hair"], hair), "Wearing_Hat": (["Wearing_Hat"], [])}
-rows = 6
-grid_z = np.repeat(np.random.default_rng(1).standard_normal((rows, params.latent_dim)), len(columns), axis=0)
+rows = 6  # the first 6 held-out faces lend their attributes, one per row
+row_z = np.random.default_rng(1).standard_normal((rows, params.latent_dim)).astype("float32")
+grid_z = np.repeat(row_z, len(columns), axis=0)  # (rows * columns, latent_dim): z fixed along a row
 grid_y = np.stack([celeba.attribute_vector(names, on, off, base=held.attributes[row])
                    for row in range(rows) for on, off in columns.values()])  # (rows * columns, K)
 print("grid inputs:", grid_z.shape, grid_y.shape)
 
 # %%
 # Callbacks: the grid, live curves, a NaN guard, and checkpoints (Drive on Colab when mounted)
-sample_grid = callbacks.SampleGrid(grid_z.astype("float32"), grid_y, columns=len(columns), every=params.grid_every)
+sample_grid = callbacks.SampleGrid(grid_z, grid_y, columns=len(columns), every=params.grid_every)
 live_curves = callbacks.LiveLossPlot(every=max(params.grid_every // 5, 1))
 checkpoint = callbacks.EpochCheckpoint(runtime.output_dir(f"04_faces_{params.dataset}_{mode}"))
 if not params.resume:
@@ -384,8 +388,9 @@ history = gan.fit(
 # - The hinge loss $L_D$ is 2 when $D$ cannot tell real from fake at all (both logits
 #   near 0) and 0 when it separates them with a margin. In the CPU settings $D$ is small
 #   and $L_D$ settles near 1.9 while $G$'s adversarial loss sinks: $G$ is ahead, and its
-#   faces are recognisable but blurry. A larger $D$ (the `full` widths) keeps the game
-#   closer. $L_D \to 0$ would mean $D$ wins outright and $G$ stops learning.
+#   faces are recognisable but blurry. The `full` widths give $D$ four times the
+#   channels, which should keep the game closer (not yet measured on a GPU).
+#   $L_D \to 0$ would mean $D$ wins outright and $G$ stops learning.
 
 # %%
 # The whole run: the adversarial losses (left) and attribute accuracies (right)
@@ -396,7 +401,7 @@ plotting.plot_history(live_curves.history, ax=right, keys=["real_attr_acc", "fak
 
 # %%
 # The fixed grid after training, and an animation of the whole run
-plotting.show_images(gan.generate(grid_z.astype("float32"), grid_y), columns=len(columns), size=7,
+plotting.show_images(gan.generate(grid_z, grid_y), columns=len(columns), size=7,
                      column_titles=list(columns), title="same row = same z; each column switches one attribute on")
 gif_path = plotting.save_gif(sample_grid.frames, runtime.output_dir("gifs") / "04_faces_training.gif")
 print(f"{len(sample_grid.frames)} frames saved to {gif_path}")
@@ -414,7 +419,7 @@ display(Image(filename=str(gif_path)))
 # An independent classifier, trained on real faces only (cached after the first run)
 scorer_faces = train.images[:10_000], train.attributes[:10_000]
 scorer = metrics.attribute_scorer(*scorer_faces, names, epochs=params.scorer_epochs)
-real_reading = scorer.accuracy(held.images / 127.5 - 1, held.attributes)
+real_reading = scorer.accuracy(held_pixels, held.attributes)
 print(f"independent classifier on held-out real faces: {real_reading['mean']:.3f} "
       f"(majority baseline {baseline.mean():.3f})")
 
@@ -440,7 +445,7 @@ plotting.plot_attribute_bars(names, {"control: read back as requested": [control
 
 # %%
 # D's attribute head on held-out real faces, next to the majority-class baseline
-_, attribute_logits = discriminator.predict(held.images / 127.5 - 1, batch_size=256, verbose=0)
+_, attribute_logits = discriminator.predict(held_pixels, batch_size=256, verbose=0)
 d_accuracy = ((attribute_logits > 0) == held.attributes).mean(axis=0)
 print(f"D's classifier head: {d_accuracy.mean():.3f} mean accuracy; majority baseline {baseline.mean():.3f}")
 plotting.plot_attribute_bars(names, {"discriminator's head": d_accuracy, "majority-class baseline": baseline},
@@ -455,7 +460,8 @@ plotting.plot_attribute_bars(names, {"discriminator's head": d_accuracy, "majori
 # The same z and attributes, with one attribute flipped (left: off, right: on)
 flips = [n for n in ("Smiling", "Eyeglasses", "Wearing_Hat", "Male") if n in names]
 z = np.random.default_rng(5).standard_normal((1, params.latent_dim)).astype("float32")
-pairs = [celeba.attribute_vector(names, on, off, base=held.attributes[10])
+base = held.attributes[10]  # any held-out face's attributes will do
+pairs = [celeba.attribute_vector(names, on, off, base=base)
          for name in flips for on, off in (([], [name]), ([name], []))]
 plotting.show_images(gan.generate(np.repeat(z, len(pairs), axis=0), np.stack(pairs)), columns=2 * len(flips),
                      size=2.5, column_titles=[f"{sign}{n}" for n in flips for sign in ("no ", "")]);
@@ -464,7 +470,7 @@ plotting.show_images(gan.generate(np.repeat(z, len(pairs), axis=0), np.stack(pai
 # A walk from one face to another: z and the attributes change together, in 8 stops
 rng = np.random.default_rng(9)
 z_ends = rng.standard_normal((2, params.latent_dim)).astype("float32")
-y_ends = held.attributes[[20, 21]].astype("float32")
+y_ends = held.attributes[[20, 21]].astype("float32")  # two held-out faces' attributes
 alphas = np.linspace(0, 1, 8)[:, None]
 walk_z = (1 - alphas) * z_ends[0] + alphas * z_ends[1]  # (8, latent_dim)
 walk_y = (1 - alphas) * y_ends[0] + alphas * y_ends[1]  # attributes in between: 0.5 is "half"
@@ -482,17 +488,19 @@ plotting.show_images(gan.generate(walk_z.astype("float32"), walk_y.astype("float
 # An interactive explorer (toggles need a live notebook; here it shows one face)
 shown = [n for n in ("Smiling", "Eyeglasses", "Blond_Hair", "Black_Hair", "Wearing_Hat", "Male", "Bangs",
                      "Pale_Skin", "Young", "Mustache", "Heavy_Makeup", "Bald") if n in names]
-explorer = widgets.FaceExplorer(lambda z, y: gan.generate(z, y), names, params.latent_dim, attributes=shown,
+explorer = widgets.FaceExplorer(gan.generate, names, params.latent_dim, attributes=shown,
                                 base=held.attributes[0])
 display(explorer.widget)
 
 # %% [markdown]
 # ## Going further
-# - **Two D steps per G step.** The seed course used `d_steps=2` with a slower generator
-#   ($G$ at 5e-5, $D$ at 2e-4). Try it: does control accuracy per *second* go up or down?
-#   (`benchmarks/faces_control.py --config '{"d_steps": 2, "g_lr": 5e-5}'` measures it.)
+# - **Two D steps per G step on CelebA.** On procedural faces and a CPU budget they
+#   measured worse (see the train step). CelebA is harder and a GPU's budget longer: does
+#   the seed course's choice (`d_steps=2`, $G$ at 5e-5) win there? Set them in the
+#   parameters cell and compare the control accuracy after the same minutes.
 # - **The class weight $\lambda$.** At 0 the generator ignores $y$; very large, it
 #   draws caricatures that please the classifier. Where is the sweet spot?
-# - **Bias in the data.** Look at the attribute shares above: CelebA is mostly young and
-#   light-skinned. The generator inherits what it is shown; what does it draw for
-#   `Young` off, or `Pale_Skin` off?
+# - **Bias in the data.** Look at the attribute shares above: on CelebA most faces are
+#   labelled `Young` and few `Bald` or `Gray_Hair`. The generator inherits what it is
+#   shown; how well does it draw the rare combinations (`Young` off with `Smiling`,
+#   say)? Compare the per-attribute control accuracy of rare and common attributes.

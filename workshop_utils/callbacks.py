@@ -4,7 +4,9 @@ quality tracking against the clock. Each is a ``keras.callbacks.Callback``."""
 from __future__ import annotations
 
 import math
+import os
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -244,8 +246,6 @@ class EpochCheckpoint(keras.callbacks.Callback):
 
     def __init__(self, folder, keep: int = 2, verbose: bool = True):
         super().__init__()
-        from pathlib import Path
-
         if not isinstance(keep, int) or keep < 1:
             raise ValueError(f"keep must be a positive int, got {keep!r}.")
         self.folder = Path(folder)
@@ -283,8 +283,6 @@ class EpochCheckpoint(keras.callbacks.Callback):
         return 0
 
     def on_epoch_end(self, epoch, logs=None):
-        import os
-
         self.folder.mkdir(parents=True, exist_ok=True)
         final = self.folder / f"epoch-{epoch + 1:05d}.weights.h5"
         temporary = self.folder / f".epoch-{epoch + 1:05d}.{os.getpid()}.tmp.weights.h5"

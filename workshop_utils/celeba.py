@@ -60,10 +60,6 @@ class Faces:
     def __repr__(self) -> str:
         return f"Faces({len(self)} images of 64x64x3, {len(self.names)} attributes, source={self.source!r})"
 
-    def index(self, name: str) -> int:
-        """The column of attribute ``name``; an unknown name raises a ValueError with a suggestion."""
-        return attribute_index(self.names, name)
-
     def split(self, held_out: int):
         """(train, held_out) Faces: the last ``held_out`` faces are kept for evaluation."""
         if not isinstance(held_out, int) or not 0 < held_out < len(self):
@@ -105,7 +101,7 @@ def attribute_dataset(images, attributes, batch_size: int = 64, shuffle: bool = 
     """
     import tensorflow as tf
 
-    images = np.asarray(images) if not isinstance(images, np.memmap) else images
+    images = np.asarray(images)  # a memory-mapped cache stays memory-mapped: no copy
     if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
         raise ValueError(f"Expected uint8 images of shape (N, H, W, 3), got {images.dtype} {images.shape}.")
     attributes = np.asarray(attributes)
@@ -157,8 +153,6 @@ def read_attribute_table(path) -> tuple[list, np.ndarray, tuple]:
     file is: a count, a line of 40 names, then ``000001.jpg  -1  1 ...`` rows; -1/1 become
     0/1. Anything else raises a ValueError saying what is wrong with the file.
     """
-    from pathlib import Path
-
     path = Path(path)
     raw = path.read_bytes()
     if _looks_like_html(raw[:1024]):
@@ -240,25 +234,29 @@ def _decode(data: bytes) -> np.ndarray:
 
 
 def _preprocess(items, count: int, description: str, verbose: bool) -> np.ndarray:
-    """Decode and crop ``count`` encoded images (an iterable of bytes) on a few threads."""
+    """Decode and crop ``count`` encoded images (an iterable of bytes) on a few threads.
+
+    The iterable is read 1,024 items at a time (``pool.map`` would read it all first), so
+    memory stays bounded and the progress bar moves from the first image."""
+    import itertools
     from concurrent.futures import ThreadPoolExecutor
 
     from tqdm.auto import tqdm
 
     images = np.empty((count, IMAGE_SIZE, IMAGE_SIZE, 3), np.uint8)
+    items, done = iter(items), 0
     with ThreadPoolExecutor(max_workers=4) as pool, \
             tqdm(total=count, desc=description, unit="img", disable=not verbose) as progress:
-        for index, image in enumerate(pool.map(_decode, items, chunksize=64) if count else []):
-            images[index] = image
-            progress.update(1)
+        while chunk := list(itertools.islice(items, min(1024, count - done))):
+            images[done:done + len(chunk)] = list(pool.map(_decode, chunk))
+            done += len(chunk)
+            progress.update(len(chunk))
     return images
 
 
 def _find_celeba_files(root):
     """(images, attribute file) under ``root``: images is an ``img_align_celeba`` folder of
     JPEGs or ``img_align_celeba.zip``; the attribute file is the .txt or the Kaggle .csv."""
-    from pathlib import Path
-
     root = Path(root)
     attribute_files = sorted(root.rglob("list_attr_celeba.txt")) + sorted(root.rglob("list_attr_celeba.csv"))
     if not attribute_files:
@@ -278,7 +276,6 @@ def read_celeba_files(images_path, attributes_path, limit: int | None = None, ve
     attribute file. Returns (uint8 images (N, 64, 64, 3), uint8 attributes (N, 40)).
     Anything missing or malformed raises a ValueError saying what."""
     import zipfile
-    from pathlib import Path
 
     names, attributes, _ = read_attribute_table(attributes_path)
     count = len(names) if limit is None else min(limit, len(names))
@@ -314,6 +311,8 @@ def read_celeba_files(images_path, attributes_path, limit: int | None = None, ve
 def read_celeba_parquet(paths, limit: int | None = None, verbose: bool = True):
     """Preprocess a Hugging Face mirror's parquet files: an ``image`` column ({bytes, path})
     and the 40 attributes as columns (bool, 0/1 or -1/1) or as one ``attributes`` struct."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     encoded, rows = [], []
@@ -337,12 +336,11 @@ def read_celeba_parquet(paths, limit: int | None = None, verbose: bool = True):
         take = len(table) if limit is None else min(len(table), limit - len(encoded))
         images = table.column("image").slice(0, take).to_pylist()
         encoded += [image["bytes"] if isinstance(image, dict) else image for image in images]
-        flags = []
-        for name in CELEBA_ATTRIBUTES:
-            # booleans, 0/1 or -1/1 (as numbers or strings): 1 and True mean "has it"
-            values = np.array([str(v).lower() in ("1", "true") for v in columns[name].slice(0, take).to_pylist()])
-            flags.append(values)
-        rows.append(np.stack(flags, axis=1).astype(np.uint8))
+        # booleans, 0/1 or -1/1 (as numbers or strings): 1 and True mean "has it"
+        has_it = pa.array(["1", "true"])
+        flags = [pc.is_in(pc.utf8_lower(pc.cast(columns[name].slice(0, take), pa.string())), value_set=has_it)
+                 for name in CELEBA_ATTRIBUTES]
+        rows.append(np.stack([flag.to_numpy(zero_copy_only=False) for flag in flags], axis=1).astype(np.uint8))
         if limit is not None and len(encoded) >= limit:
             break
     if not encoded:
@@ -363,8 +361,6 @@ class OfflineFolder:
         self.path = path
 
     def load(self, limit, workdir, verbose):
-        from pathlib import Path
-
         from . import data
 
         folder = Path(self.path) if self.path is not None else data.data_dir()
@@ -384,8 +380,6 @@ class OfflineFolder:
 class HuggingFaceMirror:
     """A public Hugging Face mirror of CelebA with attributes, as parquet files, fetched one
     file at a time (``huggingface_hub``) until ``limit`` images are in."""
-
-    name = "Hugging Face mirror"
 
     def __init__(self, repo_id=HF_REPOSITORY, endpoint=None):
         self.repo_id = repo_id
@@ -488,11 +482,12 @@ class GoogleDrive:
                     raise SourceFailed(f"{file_name}: {_first_line(error)}") from None
             if result is None or not partial.is_file():
                 raise SourceFailed(f"{file_name}: the download did not complete")
-            with open(partial, "rb") as handle:
-                if _looks_like_html(handle.read(1024)):
-                    raise SourceFailed(f"{file_name}: got an HTML page (a quota or sign-in page), not the file")
             digest = hashlib.md5()
             with open(partial, "rb") as handle:
+                head = handle.read(1024)
+                if _looks_like_html(head):
+                    raise SourceFailed(f"{file_name}: got an HTML page (a quota or sign-in page), not the file")
+                digest.update(head)
                 for chunk in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(chunk)
             expected = self.md5.get(file_name)
@@ -605,7 +600,8 @@ def load_celeba(limit: int | None = None, sources=None, verbose: bool = True) ->
             tried.append(f"{source.name}: {_first_line(error)}")
         else:
             if len(images) != len(attributes) or (limit is not None and len(images) < limit):
-                tried.append(f"{source.name}: got {len(images)} images for {len(attributes)} attribute rows")
+                tried.append(f"{source.name}: got {len(images)} images and {len(attributes)} attribute rows"
+                             + (f", {limit} wanted" if limit is not None else ""))
             else:
                 path = _cache_path(limit)
                 _write_cache(path, images, attributes, source.name)

@@ -4,8 +4,8 @@ They stand in for CelebA where there is no network (smoke mode, tests, a CPU run
 notebook 04, the attribute-control benchmark). Their attributes carry CelebA's names, so
 the same model, grid and explorer code runs on either. A notebook that uses them says so.
 
-Each face is painted with soft-edged shapes (a signed distance pushed through a sigmoid),
-vectorised over the whole batch, so 10,000 faces take about a second.
+Each face is painted with soft-edged shapes (a signed distance turned into a one-pixel
+linear edge), vectorised over batches of faces: 10,000 faces take about 7 s on one core.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def render_faces(attributes, seed: int = 0, size: int = 64) -> np.ndarray:
 
     # Hair behind the head: long (to the shoulders) for women, a short cap for men.
     long_hair = _ellipse(x, y, cx, cy + 6, rx + 4.5, ry + 9)
-    long_hair = np.maximum(long_hair, cy - 6 - y + 0 * x)  # only the sides below the crown
+    long_hair = np.maximum(long_hair, cy - 6 - y)  # only the sides below the crown
     long_hair = np.minimum(long_hair, _ellipse(x, y, cx, cy - 3, rx + 3, ry + 1))
     short_hair = _ellipse(x, y, cx, cy - 3, rx + 2, ry + 1.5)
     hair = np.where(male > 0, short_hair, long_hair)
@@ -147,7 +147,7 @@ def render_faces(attributes, seed: int = 0, size: int = 64) -> np.ndarray:
 
     # Mouth: a wide smile with teeth, or a short straight line.
     mouth_y = cy + ry * 0.48
-    lip_colour = np.where(has["Male"][:, None], skin[:, :] * 0.55, np.array([0.75, 0.15, 0.2]))
+    lip_colour = np.where(has["Male"][:, None], skin * 0.55, np.array([0.75, 0.15, 0.2]))
     width = rx * 0.6
     curve = mouth_y + 4.0 * (1.0 - ((x - cx) / width) ** 2) - 1.5  # U-shaped smile
     smile = np.maximum(np.maximum(y - curve, mouth_y - 1.2 - y), np.abs(x - cx) - width)
