@@ -9,7 +9,9 @@ confidence and class coverage (effective number of digit classes, 10 = all equal
     WORKSHOP_DATA_DIR=../shared/data python benchmarks/mnist_quality.py --budget 300
 
 Targets (2-core CPU, 300 s): notebook FD <= tutorial FD / 20, confidence >= 0.9,
-coverage >= 9.5; at 60 s, confidence >= 0.7.
+coverage >= 9.5; at 60 s, confidence >= 0.7. One run is noisy (on a shared machine the same
+300 s gave 4,800 to 8,700 steps, and coverage moves by +-0.5 between checkpoints), so judge
+targets with ``--repeats 3``: the summary is the median over seeds.
 """
 
 from __future__ import annotations
@@ -134,9 +136,13 @@ def main():
     parser.add_argument("--every", type=float, default=60, help="score every this many training seconds")
     parser.add_argument("--samples", type=int, default=2000, help="generated/real images per score")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="train each model this many times (seeds seed, seed+1, ...) and judge the medians")
     parser.add_argument("--models", default="notebook,conditional,tutorial")
     parser.add_argument("--save-samples", metavar="DIR", help="write 64 samples per model as DIR/mnist_<model>.png")
     args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
 
     digits = data.load_mnist("auto")
     if digits.is_standin:
@@ -151,28 +157,42 @@ def main():
     print(f"real vs real: FD {real_vs_real['fd']:.2f}  confidence {real_vs_real['confidence']:.3f}  "
           f"coverage {real_vs_real['coverage']:.2f}")
 
-    results = {}
+    results = {}  # model -> one list of records per repeat
     for name in args.models.split(","):
-        began = time.perf_counter()
-        gan, results[name] = run(name, digits, scorer, args.budget, args.every, samples, args.seed)
-        if args.save_samples:
-            save_samples(gan, name, results[name][-1], args.save_samples)
-        print(f"\n{name}: (wall {time.perf_counter() - began:.0f} s including scoring)")
-        print(f"  {'seconds':>8} {'steps':>7} {'FD':>9} {'confidence':>11} {'coverage':>9}")
-        for r in results[name]:
-            print(f"  {r['seconds']:8.0f} {r['step']:7d} {r['fd']:9.2f} {r['confidence']:11.3f} {r['coverage']:9.2f}")
+        results[name] = []
+        for repeat in range(args.repeats):
+            seed = args.seed + repeat
+            began = time.perf_counter()
+            gan, records = run(name, digits, scorer, args.budget, args.every, samples, seed)
+            results[name].append(records)
+            if args.save_samples and repeat == 0:
+                save_samples(gan, name, records[-1], args.save_samples)
+            print(f"\n{name}, seed {seed}: (wall {time.perf_counter() - began:.0f} s including scoring)")
+            print(f"  {'seconds':>8} {'steps':>7} {'FD':>9} {'confidence':>11} {'coverage':>9}")
+            for r in records:
+                print(f"  {r['seconds']:8.0f} {r['step']:7d} {r['fd']:9.2f} {r['confidence']:11.3f} {r['coverage']:9.2f}")
 
+    # One record per model at the budget: the median over repeats of each figure (one run: that run).
+    final = {name: {key: float(np.median([records[-1][key] for records in runs]))
+                    for key in ("seconds", "step", "fd", "confidence", "coverage")}
+             for name, runs in results.items()}
+    if args.repeats > 1:
+        print(f"\nat the budget, median [min, max] over {args.repeats} seeds:")
+        for name, runs in results.items():
+            spread = {key: [records[-1][key] for records in runs] for key in ("step", "fd", "confidence", "coverage")}
+            print(f"  {name:12} " + "  ".join(f"{key} {np.median(v):.3g} [{min(v):.3g}, {max(v):.3g}]"
+                                            for key, v in spread.items()))
     if {"notebook", "conditional"} <= set(results):
-        print("\nFD at equal training seconds, with labels vs without: "
+        print("\nFD at equal training seconds, with labels vs without (first seed): "
               + ", ".join(f"{plain['seconds']:.0f}s: {labelled['fd']:.1f} vs {plain['fd']:.1f}"
-                          for plain, labelled in zip(results["notebook"], results["conditional"])))
+                          for plain, labelled in zip(results["notebook"][0], results["conditional"][0])))
     if {"notebook", "tutorial"} <= set(results):
-        ours, theirs = results["notebook"][-1], results["tutorial"][-1]
-        at_60 = next((r for r in results["notebook"] if r["seconds"] >= 60), ours)
+        ours, theirs = final["notebook"], final["tutorial"]
+        at_60 = [next((r for r in records if r["seconds"] >= 60), records[-1]) for records in results["notebook"]]
+        confidence_60 = float(np.median([r["confidence"] for r in at_60]))
         print(f"\nat the budget: FD ratio tutorial/notebook = {theirs['fd'] / max(ours['fd'], 1e-9):.1f} "
               f"(target >= 20); notebook confidence {ours['confidence']:.3f} (>= 0.9), "
-              f"coverage {ours['coverage']:.2f} (>= 9.5); at ~60 s confidence {at_60['confidence']:.3f} (>= 0.7)")
-
+              f"coverage {ours['coverage']:.2f} (>= 9.5); at ~60 s confidence {confidence_60:.3f} (>= 0.7)")
 
 if __name__ == "__main__":
     main()
