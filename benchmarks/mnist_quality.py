@@ -180,8 +180,9 @@ def main():
         print(f"\nat the budget, median [min, max] over {args.repeats} seeds:")
         for name, runs in results.items():
             spread = {key: [records[-1][key] for records in runs] for key in ("step", "fd", "confidence", "coverage")}
-            print(f"  {name:12} " + "  ".join(f"{key} {np.median(v):.3g} [{min(v):.3g}, {max(v):.3g}]"
-                                            for key, v in spread.items()))
+            print(f"  {name:12} " + "  ".join(
+                f"{key} {np.median(v):.{places}f} [{min(v):.{places}f}, {max(v):.{places}f}]"
+                for (key, v), places in zip(spread.items(), (0, 2, 3, 2))))
     if {"notebook", "conditional"} <= set(results):
         print("\nFD at equal training seconds, with labels vs without (first seed): "
               + ", ".join(f"{plain['seconds']:.0f}s: {labelled['fd']:.1f} vs {plain['fd']:.1f}"
