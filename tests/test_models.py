@@ -90,3 +90,47 @@ def test_a_nan_loss_stops_training_with_advice(digits):
         gan.fit(data.image_dataset(digits[0], batch_size=32), epochs=5, verbose=0,
                 callbacks=[callbacks.StopOnNaN()])
     assert "lower learning rate" in str(error.value) and "g_loss=nan" in str(error.value)
+
+
+def test_minibatch_stddev_appends_the_batch_spread_as_one_constant_map():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(6, 7, 7, 4)).astype("float32")
+    out = np.asarray(models.MinibatchStdDev()(x))
+    assert out.shape == (6, 7, 7, 5)
+    np.testing.assert_allclose(out[..., :4], x)  # the features pass through untouched
+    expected = np.sqrt(x.var(axis=0) + 1e-8).mean()
+    np.testing.assert_allclose(out[..., 4], expected, rtol=1e-5)  # one number, everywhere
+    # A batch of copies (a collapsed generator) gets a far smaller value than a varied batch.
+    copies = np.asarray(models.MinibatchStdDev()(np.repeat(x[:1], 6, axis=0)))[..., 4]
+    assert copies.max() < 1e-3 < expected
+
+
+def test_discriminator_gradients_stay_finite_on_a_batch_of_identical_images():
+    import tensorflow as tf
+
+    discriminator = models.build_discriminator()
+    same = np.repeat(np.random.default_rng(1).uniform(-1, 1, (1, 28, 28, 1)).astype("float32"), 8, axis=0)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(discriminator(same, training=True))
+    grads = tape.gradient(loss, discriminator.trainable_weights)
+    assert all(np.isfinite(np.asarray(g)).all() for g in grads)  # sqrt(var + eps), not sqrt(0)
+
+
+def test_r1_penalty_adds_gamma_times_the_slope_to_a_linear_discriminators_gradient(digits):
+    gamma, learning_rate = 2.0, 0.1
+    keras.utils.set_random_seed(3)
+    generator = models.build_generator(8)
+    discriminator = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(1)])
+    g_start, d_start = generator.get_weights(), discriminator.get_weights()
+    batch = data.to_unit_range(digits[0][:16])
+    kernels = {}
+    for r1_gamma in (0.0, gamma):  # the same start, the same z: only the penalty differs
+        generator.set_weights(g_start)
+        discriminator.set_weights(d_start)
+        gan = models.GAN(generator, discriminator, 8, r1_gamma=r1_gamma, seed=0)
+        gan.compile(d_optimizer=keras.optimizers.SGD(learning_rate),
+                    g_optimizer=keras.optimizers.SGD(learning_rate))
+        gan.train_step(batch)
+        kernels[r1_gamma] = discriminator.get_weights()[0]
+    # l(x) = w.x + b has slope w at every image, so R1 = |w|^2, whose gradient (gamma / 2 x) is gamma w.
+    np.testing.assert_allclose(kernels[gamma] - kernels[0.0], -learning_rate * gamma * d_start[0], atol=1e-6)

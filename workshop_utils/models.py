@@ -16,11 +16,18 @@ from . import losses
 
 
 # @save
-def build_generator(latent_dim=64):
+def build_generator(latent_dim=64, mapping=True):
     """z (latent_dim,) -> a 28 x 28 x 1 image in [-1, 1]."""
+    mapping_network = [  # (B, 128): two small dense layers that reshape z's round cloud
+        layers.Dense(128),
+        layers.LeakyReLU(0.2),
+        layers.Dense(128),
+        layers.LeakyReLU(0.2),
+    ]
     return keras.Sequential(
         [
             keras.Input((latent_dim,)),
+            *(mapping_network if mapping else []),
             layers.Dense(7 * 7 * 64, use_bias=False),
             layers.BatchNormalization(),
             layers.ReLU(),
@@ -35,6 +42,18 @@ def build_generator(latent_dim=64):
 
 
 # @save
+class MinibatchStdDev(layers.Layer):
+    """Append one feature map that holds how much the whole batch varies (from ProGAN).
+
+    A generator that draws too few kinds of digit makes batches that vary too little; this
+    feature lets D see that, which pushes G back towards all ten digits.
+    """
+
+    def call(self, x):
+        spread = ops.mean(ops.sqrt(ops.var(x, axis=0) + 1e-8))  # one number per batch
+        return ops.concatenate([x, ops.ones_like(x[..., :1]) * spread], axis=-1)
+
+
 def build_discriminator():
     """A 28 x 28 x 1 image -> one logit l(x); D(x) = sigmoid(l(x)) is P(real)."""
     return keras.Sequential(
@@ -44,6 +63,7 @@ def build_discriminator():
             layers.LeakyReLU(0.2),  # (B, 14, 14, 32)
             layers.Conv2D(64, 4, strides=2, padding="same"),
             layers.LeakyReLU(0.2),  # (B, 7, 7, 64)
+            MinibatchStdDev(),  # (B, 7, 7, 65)
             layers.Flatten(),
             layers.Dense(1),  # (B, 1) logit
         ],
@@ -55,12 +75,13 @@ def build_discriminator():
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other by ``fit()``."""
 
-    def __init__(self, generator, discriminator, latent_dim, loss="non_saturating", seed=0):
+    def __init__(self, generator, discriminator, latent_dim, loss="non_saturating", r1_gamma=0.0, seed=0):
         super().__init__()
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = latent_dim
         self.d_loss_fn, self.g_loss_fn = losses.get_gan_loss(loss)
+        self.r1_gamma = r1_gamma  # weight of the R1 penalty on D's slope at real images
         self.seed_generator = keras.random.SeedGenerator(seed)  # noise z, reproducibly
         self.trackers = {
             name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "D(x)", "D(G(z))")
@@ -83,16 +104,23 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real_images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)  # labels: None if unlabelled
+        real_images = ops.convert_to_tensor(real_images)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: push l(x) up on real images, l(G(z)) down on fakes.
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
             fake_images = self.generate(z, labels, training=True)
-            real_logits = self.discriminate(real_images, labels, training=True)
+            with tf.GradientTape() as slope_tape:  # a tape inside a tape: D's slope at real images
+                slope_tape.watch(real_images)
+                real_logits = self.discriminate(real_images, labels, training=True)
+                real_sum = ops.sum(real_logits)
+            slopes = slope_tape.gradient(real_sum, real_images)  # d l(x) / d x, one per pixel
+            r1_penalty = ops.sum(ops.square(slopes)) / ops.cast(batch_size, slopes.dtype)
             fake_logits = self.discriminate(fake_images, labels, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits)
-        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+            d_total = d_loss + 0.5 * self.r1_gamma * r1_penalty
+        grads = tape.gradient(d_total, self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
         # 2. Generator step: fresh noise; change G so that D scores its images as real.
@@ -117,7 +145,7 @@ def build_conditional_generator(latent_dim=64, num_classes=10):
     label = keras.Input((), dtype="int32")
     label_code = layers.Embedding(num_classes, 16)(label)  # (B, 16)
     x = layers.Concatenate()([z, label_code])  # (B, latent_dim + 16)
-    image = build_generator(latent_dim + 16)(x)  # the same upsampling stack as before
+    image = build_generator(latent_dim + 16, mapping=False)(x)  # the same stack, no mapping network
     return keras.Model([z, label], image, name="conditional_generator")
 
 
@@ -127,9 +155,9 @@ def build_conditional_discriminator(num_classes=10):
     image = keras.Input((28, 28, 1))
     label = keras.Input((), dtype="int32")
     trunk = build_discriminator()
-    features = keras.Model(trunk.inputs, trunk.layers[-2].output)(image)  # (B, 3136)
+    features = keras.Model(trunk.inputs, trunk.layers[-2].output)(image)  # (B, 3185)
     unconditional = layers.Dense(1)(features)  # (B, 1)
-    class_vector = layers.Embedding(num_classes, features.shape[-1])(label)  # (B, 3136)
+    class_vector = layers.Embedding(num_classes, features.shape[-1])(label)  # (B, 3185)
     projection = ops.sum(class_vector * features, axis=-1, keepdims=True)  # (B, 1)
     return keras.Model([image, label], unconditional + projection, name="conditional_discriminator")
 
