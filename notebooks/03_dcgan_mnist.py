@@ -262,9 +262,8 @@ print(f"L_G = {float(losses.nonsaturating_generator_loss(undecided)):.3f}")
 # gives $G$ erratic gradients, and the game swings from one favourite digit to another;
 # a smooth $D$ gives steadier ones. Getting the slope takes a second `GradientTape`
 # inside the first: the inner one differentiates $l(x)$ with respect to the *pixels*, and
-# the outer one differentiates the penalty with respect to $D$'s weights. With
-# $\gamma = 1$ it cost us about a fifth of the steps per second, and paid for itself (the
-# figures are below, after training).
+# the outer one differentiates the penalty with respect to $D$'s weights. That extra
+# backward pass costs some steps per second; the figures after training show it pays.
 #
 # The losses and $D$'s mean outputs go into `keras.metrics.Mean` trackers, which `fit()`
 # shows in its progress bar and resets every epoch. The random $z$ comes from a
@@ -454,14 +453,14 @@ axes[0].legend();
 # Our model is the 2015 DCGAN plus a mapping network in $G$, a minibatch feature in $D$
 # and the R1 penalty. Each of them alone traded one number for another; together they cut
 # the share of unsure digits. Measured on our benchmark machine (a 2-core CPU, 8,000 real
-# digits, 300 s of training, the median of three seeds; `benchmarks/mnist_quality.py
+# digits, 300 s of training; medians over seeds from `benchmarks/mnist_quality.py
 # --repeats 3`, and `benchmarks/README.md` for everything else we tried):
 #
-# | model | steps in 300 s | FD | confidence | coverage |
-# |---|---|---|---|---|
-# | plain DCGAN | 9,400 | 5.9 | 0.861 | 9.59 |
-# | + mapping network, minibatch std, R1 | 7,800 | 7.4 | 0.896 | 9.61 |
-# | real digits, for scale | | 0.5 | 0.978 | 9.98 |
+# | model | seeds | steps in 300 s | FD | confidence | coverage |
+# |---|---|---|---|---|---|
+# | plain DCGAN | 3 | 9,400 | 5.9 | 0.861 | 9.59 |
+# | + mapping network, minibatch std, R1 | 5 | 7,800 | 7.4 | 0.900 | 9.64 |
+# | real digits, for scale | | | 0.5 | 0.978 | 9.98 |
 #
 # The extra work costs steps, yet confidence rises within the same seconds. FD rose a
 # little: a sharper but slightly less varied set of digits. Your figures will differ with
