@@ -134,17 +134,17 @@ print(real_batch.shape, float(ops.min(real_batch)), float(ops.max(real_batch))) 
 # %%
 # The generator: z (latent_dim,) -> image (28, 28, 1)  # @save
 def build_generator(latent_dim=64, mapping=True):
-    """z (latent_dim,) -> a 28 x 28 x 1 image in [-1, 1]."""
+    """z (latent_dim,) -> a 28 x 28 x 1 image in [-1, 1]; mapping=False leaves out the mapping network."""
     mapping_network = [  # (B, 128): two small dense layers that reshape z's round cloud
         layers.Dense(128),
         layers.LeakyReLU(0.2),
         layers.Dense(128),
         layers.LeakyReLU(0.2),
-    ]
+    ] if mapping else []
     return keras.Sequential(
         [
             keras.Input((latent_dim,)),
-            *(mapping_network if mapping else []),
+            *mapping_network,
             layers.Dense(7 * 7 * 64, use_bias=False),
             layers.BatchNormalization(),
             layers.ReLU(),
@@ -462,8 +462,8 @@ axes[0].legend();
 # | + mapping network, minibatch std, R1 | 5 | 7,800 | 7.4 | 0.900 | 9.64 |
 # | real digits, for scale | | | 0.5 | 0.978 | 9.98 |
 #
-# The extra work costs steps, yet confidence rises within the same seconds. FD rose a
-# little: a sharper but slightly less varied set of digits. Your figures will differ with
+# The extra work costs steps (part of that gap is a busier machine on the later day), yet
+# confidence rises within the same seconds. FD rose a little: a sharper but slightly less varied set of digits. Your figures will differ with
 # your machine and your mode; in `fast` and `full` mode the model trains on all 60,000
 # digits for a few epochs.
 
@@ -490,8 +490,9 @@ plotting.show_images(gan.generate(walks.astype("float32")), columns=10, title="l
 #
 # - The generator embeds the label into 16 numbers and concatenates them with $z$, then
 #   reuses our upsampling stack, without the mapping network: the label already says which
-#   digit to draw, so there are no in-between shapes to steer away from. (Measured: with
-#   the mapping layers the labelled model's FD after 300 s was 17, without them 1.4.)
+#   digit to draw, so there are no in-between shapes to steer away from. (Measured before
+#   R1 was added: with the mapping layers the labelled model's FD after 300 s was 17,
+#   without them 1.4.)
 # - The discriminator is a **projection discriminator** (Miyato & Koyama, 2018): the
 #   logit gets an extra term, the dot product of the image features $h(x)$ with a learnt
 #   vector for the class, $l(x, y) = w^\top h(x) + e_y^\top h(x)$.

@@ -17,17 +17,17 @@ from . import losses
 
 # @save
 def build_generator(latent_dim=64, mapping=True):
-    """z (latent_dim,) -> a 28 x 28 x 1 image in [-1, 1]."""
+    """z (latent_dim,) -> a 28 x 28 x 1 image in [-1, 1]; mapping=False leaves out the mapping network."""
     mapping_network = [  # (B, 128): two small dense layers that reshape z's round cloud
         layers.Dense(128),
         layers.LeakyReLU(0.2),
         layers.Dense(128),
         layers.LeakyReLU(0.2),
-    ]
+    ] if mapping else []
     return keras.Sequential(
         [
             keras.Input((latent_dim,)),
-            *(mapping_network if mapping else []),
+            *mapping_network,
             layers.Dense(7 * 7 * 64, use_bias=False),
             layers.BatchNormalization(),
             layers.ReLU(),
