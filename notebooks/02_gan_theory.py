@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 02 · GAN theory, seen with your own eyes
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/main/notebooks/02_gan_theory.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/02_gan_theory.ipynb)
 #
 # Before images, toys: on data whose answer we know, every claim of GAN theory can be
 # *checked*. In this notebook you will
@@ -33,13 +33,21 @@
 # **Time:** each training cell takes well under a minute on a CPU.
 
 # %%
-# Colab setup: install the workshop package, on Colab only
-import subprocess
+# Colab setup: install the workshop package (a fixed release), on Colab only
 import sys
 
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
+RELEASE = "v0.2.0"  # a git tag, never a branch: everyone in the room runs the same code
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
+    import shutil, subprocess, time
+    from importlib.metadata import version
+
+    started = time.perf_counter()
+    package = f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
+    print(f"Installed workshop_utils {version('workshop_utils')} ({RELEASE}) in {time.perf_counter() - started:.0f} s")
+    if not shutil.which("nvidia-smi") or subprocess.run(["nvidia-smi"], capture_output=True).returncode:
+        print("!" * 88 + "\nNO GPU: Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.\n" + "!" * 88)
 
 # %%
 # Imports, seeds, and where we are running

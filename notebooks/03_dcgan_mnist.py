@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 03 · A DCGAN that draws digits
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/main/notebooks/03_dcgan_mnist.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/03_dcgan_mnist.ipynb)
 #
 # In notebook 02 we met the GAN game on toy data. Now we play it on images: a
 # **generator** $G$ turns random noise $z$ into 28 × 28 pictures, a **discriminator**
@@ -40,13 +40,21 @@
 # has done that, and the cell does nothing.
 
 # %%
-# Colab setup: install the workshop package, on Colab only
-import subprocess
+# Colab setup: install the workshop package (a fixed release), on Colab only
 import sys
 
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
+RELEASE = "v0.2.0"  # a git tag, never a branch: everyone in the room runs the same code
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
+    import shutil, subprocess, time
+    from importlib.metadata import version
+
+    started = time.perf_counter()
+    package = f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
+    print(f"Installed workshop_utils {version('workshop_utils')} ({RELEASE}) in {time.perf_counter() - started:.0f} s")
+    if not shutil.which("nvidia-smi") or subprocess.run(["nvidia-smi"], capture_output=True).returncode:
+        print("!" * 88 + "\nNO GPU: Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.\n" + "!" * 88)
 
 # %%
 # Imports, seeds, and where we are running

@@ -19,9 +19,17 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SAVED_MODULES = [models, layers]  # where `# @save` definitions are kept
 
 
+def pyproject_value(key):
+    # pyproject's `key = "value"` (a regex, so the tests also run on Python 3.10)
+    return re.search(rf'^{key} = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+
+
 def repository_url():
-    # pyproject's [project.urls] Repository (a regex, so the tests also run on Python 3.10)
-    return re.search(r'^Repository = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    return pyproject_value("Repository")  # [project.urls]
+
+
+def release():
+    return pyproject_value("release")  # [tool.making-faces]: the git tag Colab installs
 
 
 def code_cells(path):
@@ -55,6 +63,13 @@ def test_first_code_cell_installs_the_package_only_on_colab(path):
     first = code_cells(path)[0].source
     assert '"google.colab" in sys.modules' in first and "pip" in first and "install" in first
     assert f'REPOSITORY = "{repository_url()}"' in first
+    assert f'RELEASE = "{release()}"' in first and "git+{REPOSITORY}@{RELEASE}" in first
+    assert "NO GPU" in first, "the setup cell must say, unmissably, when no GPU is attached"
+
+
+def test_the_release_is_a_tag_not_a_moving_branch():
+    assert release() not in ("main", "master", "HEAD") and re.fullmatch(r"v\d+\.\d+\.\d+", release())
+    assert release() == "v" + pyproject_value("version"), "the release tag names the package version"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -67,7 +82,8 @@ def test_repository_url_is_written_in_one_place():
     url = repository_url()
     readme = (ROOT / "README.md").read_text()
     for path in NOTEBOOKS:
-        badge = f"colab.research.google.com/github/{url.removeprefix('https://github.com/')}/blob/main/notebooks/{path.name}"
+        badge = (f"colab.research.google.com/github/{url.removeprefix('https://github.com/')}"
+                 f"/blob/{release()}/notebooks/{path.name}")
         assert badge in readme, f"README lacks the Colab badge link for {path.name}"
         assert badge in path.read_text(), f"{path.name} lacks its own Colab badge link"
     stray = set(re.findall(r"github\.com/([\w.-]+/[\w.-]+)", readme)) - {url.removeprefix("https://github.com/")}

@@ -1,12 +1,15 @@
-"""Point the course at a repository: rewrite its URL in pyproject, README badges and notebooks.
+"""Point the course at a repository and a release: rewrite every copy of the two.
 
-    python tools/set_repository.py https://github.com/OWNER/NAME
+    python tools/set_repository.py https://github.com/OWNER/NAME [--release TAG]
 
-The URL's one source of truth is ``[project.urls] Repository`` in pyproject.toml; this script
-replaces the old URL everywhere it is copied (the Colab setup cells and badges), then re-syncs
-each notebook with its jupytext pair. tests/test_notebooks.py checks that they agree.
+Their one source of truth is pyproject.toml: ``[project.urls] Repository`` and
+``[tool.making-faces] release`` (a git tag). This script writes them there and everywhere
+they are copied (the Colab setup cells, which install ``git+URL@TAG``, and the Colab badges,
+which open ``blob/TAG``), then re-syncs each notebook with its jupytext pair.
+tests/test_notebooks.py checks that every copy agrees.
 """
 
+import argparse
 import re
 import subprocess
 import sys
@@ -15,20 +18,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def main(new_url: str) -> None:
+def current(pyproject: str, key: str) -> str:
+    return re.search(rf'^{key} = "([^"]+)"', pyproject, re.M).group(1)
+
+
+def main(new_url: str, new_release: str | None) -> None:
     if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", new_url):
         raise SystemExit(f"Expected https://github.com/OWNER/NAME, got {new_url!r}.")
-    old_url = re.search(r'^Repository = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    old_url, old_release = current(pyproject, "Repository"), current(pyproject, "release")
+    new_release = new_release or old_release
+    if not re.fullmatch(r"v\d+\.\d+\.\d+", new_release):
+        raise SystemExit(f"Expected a release tag such as v0.2.0 (never a branch), got {new_release!r}.")
     old_slug, new_slug = old_url.removeprefix("https://github.com/"), new_url.removeprefix("https://github.com/")
     files = [ROOT / "pyproject.toml", ROOT / "README.md", *sorted((ROOT / "notebooks").glob("*.py"))]
     for path in files:
-        path.write_text(path.read_text().replace(old_slug, new_slug))
+        text = path.read_text().replace(old_slug, new_slug)
+        text = text.replace(f"/blob/{old_release}/", f"/blob/{new_release}/")
+        text = text.replace(f'RELEASE = "{old_release}"', f'RELEASE = "{new_release}"')
+        text = text.replace(f'release = "{old_release}"', f'release = "{new_release}"')
+        if path.name == "pyproject.toml":  # the package version is the tag's number
+            text = re.sub(r'^version = "[^"]+"', f'version = "{new_release.removeprefix("v")}"', text, flags=re.M)
+        path.write_text(text)
     for script in sorted((ROOT / "notebooks").glob("*.py")):
-        subprocess.run([sys.executable, "-m", "jupytext", "--sync", str(script)], check=True)
-    print(f"Repository set to {new_url} in {len(files)} files.")
+        subprocess.run([sys.executable, "-m", "jupytext", "--quiet", "--sync", str(script)], check=True)
+    print(f"Repository set to {new_url}, release {new_release}, in {len(files)} files.")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        raise SystemExit(__doc__)
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", help="https://github.com/OWNER/NAME")
+    parser.add_argument("--release", help="the git tag the notebooks install and open (default: unchanged)")
+    arguments = parser.parse_args()
+    main(arguments.url, arguments.release)

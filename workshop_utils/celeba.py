@@ -463,15 +463,13 @@ class GoogleDrive:
         import shutil
         import tempfile
 
-        import gdown
-
         with tempfile.TemporaryDirectory(dir=final.parent, prefix=".part-") as scratch:
             partial = Path(scratch) / file_name
             url = self.urls.get(file_name)
             for attempt in range(self.retries + 1):
                 try:
-                    result = gdown.download(url=url, id=None if url else file_id, output=str(partial),
-                                            quiet=not verbose, timeout=self.timeout)
+                    result = _gdown_download(self.timeout, url=url, id=None if url else file_id,
+                                             output=str(partial), quiet=not verbose)
                     break
                 except Exception as error:  # gdown raises its own and requests' errors
                     status = getattr(getattr(error, "response", None), "status_code", None)
@@ -495,6 +493,35 @@ class GoogleDrive:
                 raise SourceFailed(f"{file_name}: MD5 {digest.hexdigest()} is not the expected {expected} "
                                    f"({partial.stat().st_size} bytes: cut off or a different file)")
             shutil.move(partial, final)
+
+
+def _gdown_download(timeout, **arguments):
+    """``gdown.download(**arguments)`` with a (connect, read) time-out on its every request,
+    and an HTTP error raised as an error, in every gdown version.
+
+    gdown 6 takes ``timeout`` and raises on HTTP errors. gdown 5 (Colab's 5.2.2) does neither:
+    it would wait forever on a stalled server and save a 404 or 500 page as the file. So for
+    the call, its requests session gets the time-out and raises on 4xx/5xx as gdown 6 does."""
+    import inspect
+
+    import gdown
+    import requests
+
+    if "timeout" in inspect.signature(gdown.download).parameters:
+        return gdown.download(timeout=timeout, **arguments)
+    original = requests.Session.request
+
+    def request(session, method, url, **options):
+        options.setdefault("timeout", timeout)
+        response = original(session, method, url, **options)
+        response.raise_for_status()
+        return response
+
+    requests.Session.request = request
+    try:
+        return gdown.download(**arguments)
+    finally:
+        requests.Session.request = original
 
 
 def default_sources():

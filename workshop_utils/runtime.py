@@ -58,6 +58,14 @@ def seed_everything(seed: int) -> None:
     import keras
 
     keras.utils.set_random_seed(seed)
+    # Unseeded keras.random draws come from one global SeedGenerator. Keras 3.11+ drops it in
+    # set_random_seed, so it is rebuilt from the new seed; Keras 3.10 (Colab, 2025-07 to
+    # 2026-03) keeps the old one, and a re-run would draw different numbers. Drop it here too.
+    try:
+        from keras.src.backend.common import global_state
+    except ImportError:  # a future Keras that moved it also resets it itself
+        return
+    global_state.set_global_attribute("global_seed_generator", None)
 
 
 def describe() -> str:
