@@ -26,7 +26,7 @@ warnings.filterwarnings("ignore", message="`shuffle=True` was passed")  # our pi
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from workshop_utils import callbacks, celeba, data, faces, metrics, models  # noqa: E402
+from workshop_utils import callbacks, cartoon_faces, datasets, face_models, metrics, models, scorers# noqa: E402
 
 #: The notebook's fast-mode settings (a CPU laptop); --config overrides any of them.
 DEFAULTS = {
@@ -44,9 +44,9 @@ DEFAULTS = {
 
 def build(config, num_attributes, seed):
     keras.utils.set_random_seed(seed)
-    generator = models.build_face_generator(config["latent_dim"], num_attributes, widths=tuple(config["g_widths"]))
-    discriminator = models.build_face_discriminator(num_attributes, widths=tuple(config["d_widths"]))
-    gan = models.VACGAN(generator, discriminator, config["latent_dim"], class_weight=config["class_weight"],
+    generator = face_models.build_face_generator(config["latent_dim"], num_attributes, widths=tuple(config["g_widths"]))
+    discriminator = face_models.build_face_discriminator(num_attributes, widths=tuple(config["d_widths"]))
+    gan = face_models.VACGAN(generator, discriminator, config["latent_dim"], class_weight=config["class_weight"],
                         d_steps=config["d_steps"], seed=seed)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(config["d_lr"], beta_1=config["beta_1"], beta_2=0.9),
@@ -72,22 +72,22 @@ def main():
     print("config:", json.dumps(config))
 
     began = time.perf_counter()
-    train_images, train_attributes = faces.procedural_faces(args.train, seed=args.seed + 1)
-    held_images, held_attributes = faces.procedural_faces(args.samples, seed=args.seed + 2)
-    scorer_images, scorer_attributes = faces.procedural_faces(10000, seed=args.seed + 3)  # its own faces
+    train_images, train_attributes = cartoon_faces.procedural_faces(args.train, seed=args.seed + 1)
+    held_images, held_attributes = cartoon_faces.procedural_faces(args.samples, seed=args.seed + 2)
+    scorer_images, scorer_attributes = cartoon_faces.procedural_faces(10000, seed=args.seed + 3)  # its own faces
     print(f"{args.train + args.samples + 10000} procedural faces drawn in {time.perf_counter() - began:.1f} s")
-    names = faces.FACE_ATTRIBUTES
-    scorer = metrics.attribute_scorer(scorer_images, scorer_attributes, names)
-    scorer_accuracy = scorer.accuracy(data.to_unit_range(held_images), held_attributes)
+    names = cartoon_faces.FACE_ATTRIBUTES
+    scorer = scorers.attribute_scorer(scorer_images, scorer_attributes, names)
+    scorer_accuracy = scorer.accuracy(datasets.to_unit_range(held_images), held_attributes)
     baseline = metrics.majority_baseline(held_attributes)
     print(f"independent classifier on held-out real faces: mean accuracy {scorer_accuracy['mean']:.4f} "
           f"(majority baseline {baseline.mean():.4f})")
 
     gan = build(config, len(names), args.seed)
-    dataset = celeba.attribute_dataset(train_images, train_attributes, config["batch_size"], seed=args.seed)
+    dataset = datasets.attribute_dataset(train_images, train_attributes, config["batch_size"], seed=args.seed)
     rng = np.random.default_rng(args.seed)
     requested = held_attributes[rng.permutation(len(held_attributes))]  # realistic combinations
-    held_unit = data.to_unit_range(held_images)
+    held_unit = datasets.to_unit_range(held_images)
 
     def evaluate(model):
         fakes = models.generate_images(model, len(requested), requested, seed=args.seed)

@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
 
-from workshop_utils import callbacks, data, metrics, models  # noqa: E402
+from workshop_utils import callbacks, datasets, mnist, models, scorers# noqa: E402
 
 
 def tutorial_generator():
@@ -103,8 +103,8 @@ def run(name, digits, scorer, budget, every, samples, seed):
     gan.compile(d_optimizer=optimizer(), g_optimizer=optimizer())
     conditional = name == "conditional"
     labels = digits.y_train if conditional else None
-    dataset = data.image_dataset(digits.x_train, labels, batch_size=batch_size, seed=seed).repeat()
-    tracker = callbacks.QualityTracker(scorer, data.to_unit_range(digits.x_test[:samples]),
+    dataset = datasets.image_dataset(digits.x_train, labels, batch_size=batch_size, seed=seed).repeat()
+    tracker = callbacks.QualityTracker(scorer, datasets.to_unit_range(digits.x_test[:samples]),
                                        every_seconds=every, num_samples=samples, budget_seconds=budget,
                                        conditional=conditional)
     gan.fit(dataset, epochs=1, steps_per_epoch=10**8, verbose=0,
@@ -145,14 +145,14 @@ def main():
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
 
-    digits = data.load_mnist("auto")
+    digits = mnist.load_mnist("auto")
     if digits.is_standin:
         raise SystemExit("The benchmark needs real MNIST: set WORKSHOP_DATA_DIR (see data/README.md).")
     samples = min(args.samples, len(digits.x_test))
-    scorer = metrics.digit_scorer(digits.x_train, digits.y_train)
-    print(f"classifier test accuracy: {scorer.accuracy(data.to_unit_range(digits.x_test), digits.y_test):.4f}")
-    real_vs_real = scorer.score(data.to_unit_range(digits.x_train[:samples]),
-                                data.to_unit_range(digits.x_test[:samples]))
+    scorer = scorers.digit_scorer(digits.x_train, digits.y_train)
+    print(f"classifier test accuracy: {scorer.accuracy(datasets.to_unit_range(digits.x_test), digits.y_test):.4f}")
+    real_vs_real = scorer.score(datasets.to_unit_range(digits.x_train[:samples]),
+                                datasets.to_unit_range(digits.x_test[:samples]))
     print(f"threads: {tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()} "
           f"(cpu_count={os.cpu_count()}), {samples} samples per score")
     print(f"real vs real: FD {real_vs_real['fd']:.2f}  confidence {real_vs_real['confidence']:.3f}  "

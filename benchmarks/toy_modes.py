@@ -22,7 +22,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from workshop_utils import models, toys  # noqa: E402
+from workshop_utils import models, toys# noqa: E402
 
 # The settings notebook 02 contrasts (the notebook's "Teaching parameters" use the same).
 SETTINGS = {

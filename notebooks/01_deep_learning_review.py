@@ -57,7 +57,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from workshop_utils import data, plotting, runtime, solutions
+from workshop_utils import datasets, mnist, plotting, runtime, solutions
 
 mode = runtime.setup(seed=0)
 
@@ -176,10 +176,10 @@ left.legend();
 
 # %%
 # Load the digits: real MNIST, or the procedural stand-in in smoke mode
-digits = data.load_mnist("procedural" if mode == "smoke" else "auto")
-x_train = data.to_unit_range(digits.x_train[: params.train_images])  # (N, 28, 28, 1) in [-1, 1]
+digits = mnist.load_mnist("procedural" if mode == "smoke" else "auto")
+x_train = datasets.to_unit_range(digits.x_train[: params.train_images])  # (N, 28, 28, 1) in [-1, 1]
 y_train = digits.y_train[: params.train_images]
-x_test, y_test = data.to_unit_range(digits.x_test), digits.y_test
+x_test, y_test = datasets.to_unit_range(digits.x_test), digits.y_test
 print(x_train.shape, y_train.shape, x_test.shape)
 
 # %%

@@ -64,7 +64,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from workshop_utils import callbacks, data, losses, metrics, models, plotting, runtime
+from workshop_utils import callbacks, datasets, losses, mnist, models, plotting, runtime, scorers
 
 mode = runtime.setup(seed=42)
 
@@ -98,11 +98,11 @@ params = runtime.scaled(
 
 # %%
 # Load the digits: real MNIST, or the procedural stand-in in smoke mode
-digits = data.load_mnist("procedural" if mode == "smoke" else "auto")
+digits = mnist.load_mnist("procedural" if mode == "smoke" else "auto")
 train_images = digits.x_train[: params.train_images]  # (N, 28, 28) uint8 in [0, 255]
 train_labels = digits.y_train[: params.train_images]  # (N,) digits 0-9
 print(train_images.shape, train_images.dtype)
-plotting.show_images(data.to_unit_range(train_images[:32]), columns=8, title=digits.source);
+plotting.show_images(datasets.to_unit_range(train_images[:32]), columns=8, title=digits.source);
 
 # %% [markdown]
 # The generator will end in `tanh`, whose outputs lie in $[-1, 1]$, so we scale the real
@@ -110,7 +110,7 @@ plotting.show_images(data.to_unit_range(train_images[:32]), columns=8, title=dig
 
 # %%
 # A tf.data pipeline: scale to [-1, 1], shuffle, batch
-dataset = data.image_dataset(train_images, batch_size=params.batch_size)
+dataset = datasets.image_dataset(train_images, batch_size=params.batch_size)
 real_batch = next(iter(dataset))
 print(real_batch.shape, float(ops.min(real_batch)), float(ops.max(real_batch)))  # (64, 28, 28, 1) -1.0 1.0
 
@@ -369,8 +369,8 @@ gan.compile(
 
 # %%
 # A digit classifier to score samples with (trained once, then cached)
-scorer = metrics.digit_scorer(digits.x_train, digits.y_train)
-real_eval = data.to_unit_range(digits.x_test[: params.eval_samples])  # (eval_samples, 28, 28, 1)
+scorer = scorers.digit_scorer(digits.x_train, digits.y_train)
+real_eval = datasets.to_unit_range(digits.x_test[: params.eval_samples])  # (eval_samples, 28, 28, 1)
 print(f"classifier accuracy on real test digits: {scorer.accuracy(real_eval, digits.y_test[: params.eval_samples]):.3f}")
 
 # %%
@@ -439,7 +439,7 @@ display(Image(filename=str(gif_path)))
 generated = models.generate_images(gan, params.eval_samples, seed=1)  # (eval_samples, 28, 28, 1)
 scores = {
     "generated": scorer.score(generated, real_eval),
-    "real (train vs test)": scorer.score(data.to_unit_range(digits.x_train[: params.eval_samples]), real_eval),
+    "real (train vs test)": scorer.score(datasets.to_unit_range(digits.x_train[: params.eval_samples]), real_eval),
 }
 print(f"{'':22}{'FD':>9}{'confidence':>12}{'coverage':>10}")
 for name, s in scores.items():
@@ -559,7 +559,7 @@ cgan.compile(
     d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
     g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
 )
-labelled = data.image_dataset(train_images, train_labels, batch_size=params.batch_size).repeat()
+labelled = datasets.image_dataset(train_images, train_labels, batch_size=params.batch_size).repeat()
 race = callbacks.QualityTracker(scorer, real_eval, every_seconds=params.race_seconds / 6,
                                 num_samples=min(1000, params.eval_samples), conditional=True,
                                 budget_seconds=params.race_seconds, verbose=True)

@@ -70,7 +70,7 @@ import tensorflow as tf
 from IPython.display import Image, display
 from keras import layers, ops
 
-from workshop_utils import callbacks, celeba, data, losses, metrics, models, plotting, runtime, widgets
+from workshop_utils import callbacks, cartoon_faces, celeba, datasets, losses, metrics, models, plotting, runtime, scorers, widgets
 
 mode = runtime.setup(seed=42)
 
@@ -105,7 +105,7 @@ params = runtime.scaled(
 # %% [markdown]
 # ## The data: faces and their attributes
 # CelebA's downloads are famously fragile (Google Drive often answers with a quota page
-# instead of the file), so `celeba.load_faces` tries several sources in order, checks what
+# instead of the file), so `celeba.load_celeba` tries several sources in order, checks what
 # arrives, and reports each failure in one line: your offline folder
 # (`WORKSHOP_DATA_DIR`), a Hugging Face mirror, the Kaggle copy, then Google Drive. The
 # first run crops every face to its central square, resizes it to 64 × 64 and caches
@@ -117,9 +117,12 @@ params = runtime.scaled(
 
 # %%
 # Load the faces (uint8, N x 64 x 64 x 3) and their 0/1 attribute vectors
-faces = celeba.load_faces(params.dataset, limit=params.images)
+if params.dataset == "celeba":
+    faces = celeba.load_celeba(limit=params.images)
+else:
+    faces = cartoon_faces.load_faces(params.images)
 train, held = faces.split(params.held_out)
-held_pixels = data.to_unit_range(held.images)  # the held-out faces as float32 in [-1, 1], once
+held_pixels = datasets.to_unit_range(held.images)  # the held-out faces as float32 in [-1, 1], once
 names = faces.names
 print(f"{len(train)} faces to train on, {len(held)} held out; {len(names)} attributes")
 
@@ -341,7 +344,7 @@ gan.compile(
     d_optimizer=keras.optimizers.Adam(params.d_learning_rate, beta_1=params.beta_1, beta_2=0.9),
     g_optimizer=keras.optimizers.Adam(params.g_learning_rate, beta_1=params.beta_1, beta_2=0.9),
 )
-dataset = celeba.attribute_dataset(train.images, train.attributes, params.batch_size).repeat()
+dataset = datasets.attribute_dataset(train.images, train.attributes, params.batch_size).repeat()
 images, attributes = next(iter(dataset))
 print("one batch:", images.shape, attributes.shape, f"pixels in [{images.numpy().min():.1f}, {images.numpy().max():.1f}]")
 
@@ -365,7 +368,7 @@ columns = {"as labelled": ([], []), "Smiling": (["Smiling"], []), "Eyeglasses": 
 rows = 6  # the first 6 held-out faces lend their attributes, one per row
 row_z = np.random.default_rng(1).standard_normal((rows, params.latent_dim)).astype("float32")
 grid_z = np.repeat(row_z, len(columns), axis=0)  # (rows * columns, latent_dim): z fixed along a row
-grid_y = np.stack([celeba.attribute_vector(names, on, off, base=held.attributes[row])
+grid_y = np.stack([datasets.attribute_vector(names, on, off, base=held.attributes[row])
                    for row in range(rows) for on, off in columns.values()])  # (rows * columns, K)
 print("grid inputs:", grid_z.shape, grid_y.shape)
 
@@ -426,7 +429,7 @@ display(Image(filename=str(gif_path)))
 # %%
 # An independent classifier, trained on real faces only (cached after the first run)
 scorer_faces = train.images[:10_000], train.attributes[:10_000]
-scorer = metrics.attribute_scorer(*scorer_faces, names, epochs=params.scorer_epochs)
+scorer = scorers.attribute_scorer(*scorer_faces, names, epochs=params.scorer_epochs)
 real_reading = scorer.accuracy(held_pixels, held.attributes)
 print(f"independent classifier on held-out real faces: {real_reading['mean']:.3f} "
       f"(majority baseline {baseline.mean():.3f})")
@@ -469,7 +472,7 @@ plotting.plot_attribute_bars(names, {"discriminator's head": d_accuracy, "majori
 flips = [n for n in ("Smiling", "Eyeglasses", "Wearing_Hat", "Male") if n in names]
 z = np.random.default_rng(5).standard_normal((1, params.latent_dim)).astype("float32")
 base = held.attributes[10]  # any held-out face's attributes will do
-pairs = [celeba.attribute_vector(names, on, off, base=base)
+pairs = [datasets.attribute_vector(names, on, off, base=base)
          for name in flips for on, off in (([], [name]), ([name], []))]
 plotting.show_images(gan.generate(np.repeat(z, len(pairs), axis=0), np.stack(pairs)), columns=2 * len(flips),
                      size=2.5, column_titles=[f"{sign}{n}" for n in flips for sign in ("no ", "")]);

@@ -14,19 +14,19 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 
-from workshop_utils import callbacks, celeba, faces, models  # noqa: E402
+from workshop_utils import callbacks, cartoon_faces, datasets, face_models# noqa: E402
 
 
 def main():
     folder, epochs, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     pause = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
     keras.utils.set_random_seed(0)
-    generator = models.build_face_generator(8, 8, widths=(16, 8, 8, 8))
-    discriminator = models.build_face_discriminator(8, widths=(8, 8, 8, 8))
-    gan = models.VACGAN(generator, discriminator, 8)
+    generator = face_models.build_face_generator(8, 8, widths=(16, 8, 8, 8))
+    discriminator = face_models.build_face_discriminator(8, widths=(8, 8, 8, 8))
+    gan = face_models.VACGAN(generator, discriminator, 8)
     gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.0), keras.optimizers.Adam(2e-4, beta_1=0.0))
-    images, attributes = faces.procedural_faces(64, seed=1)
-    dataset = celeba.attribute_dataset(images, attributes, batch_size=16).repeat()
+    images, attributes = cartoon_faces.procedural_faces(64, seed=1)
+    dataset = datasets.attribute_dataset(images, attributes, batch_size=16).repeat()
 
     class Slow(keras.callbacks.Callback):  # makes "mid-epoch" a window the test can hit
         def on_train_batch_end(self, batch, logs=None):

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import keras
-from workshop_utils import callbacks, data, metrics, models, plotting
+from workshop_utils import callbacks, datasets, mnist, models, plotting, runtime, scorers
 
 
 @pytest.fixture(scope="module")
@@ -13,14 +13,14 @@ def gan_and_data():
     keras.utils.set_random_seed(0)
     gan = models.GAN(models.build_generator(8), models.build_discriminator(), 8)
     gan.compile(d_optimizer=keras.optimizers.Adam(2e-4), g_optimizer=keras.optimizers.Adam(2e-4))
-    images, labels = data.procedural_digits(160, seed=4)
+    images, labels = mnist.procedural_digits(160, seed=4)
     return gan, images, labels
 
 
 def test_sample_grid_keeps_a_frame_before_every_n_steps_and_at_the_end(gan_and_data):
     gan, images, _ = gan_and_data
     grid = callbacks.SampleGrid(np.zeros((6, 8), "float32"), columns=3, every=2, show=False)
-    gan.fit(data.image_dataset(images, batch_size=32), epochs=1, verbose=0, callbacks=[grid])  # 5 steps
+    gan.fit(datasets.image_dataset(images, batch_size=32), epochs=1, verbose=0, callbacks=[grid])  # 5 steps
     assert len(grid.frames) == 1 + 2 + 1  # before training, after steps 2 and 4, at the end
     assert grid.frames[0].shape == (2 * 29 + 1, 3 * 29 + 1) and grid.frames[0].dtype == np.uint8
     assert not np.array_equal(grid.frames[0], grid.frames[-1])  # training changed the drawing
@@ -31,18 +31,18 @@ def test_sample_grid_keeps_a_frame_before_every_n_steps_and_at_the_end(gan_and_d
 def test_live_loss_plot_records_every_step(gan_and_data):
     gan, images, _ = gan_and_data
     curves = callbacks.LiveLossPlot(every=2, show=False)
-    gan.fit(data.image_dataset(images, batch_size=32), epochs=2, verbose=0, callbacks=[curves])
+    gan.fit(datasets.image_dataset(images, batch_size=32), epochs=2, verbose=0, callbacks=[curves])
     assert set(curves.history) == {"d_loss", "g_loss", "D(x)", "D(G(z))"}
     assert len(curves.history["d_loss"]) == 10
 
 
 def test_quality_tracker_scores_and_respects_a_time_budget(gan_and_data, tmp_path, monkeypatch):
-    monkeypatch.setenv(metrics.CACHE_ENV_VAR, str(tmp_path))
+    monkeypatch.setenv(runtime.CACHE_ENV_VAR, str(tmp_path))
     gan, images, labels = gan_and_data
-    scorer = metrics.digit_scorer(images, labels, epochs=1, verbose=False)
-    tracker = callbacks.QualityTracker(scorer, data.to_unit_range(images[:50]), every_seconds=0.2,
+    scorer = scorers.digit_scorer(images, labels, epochs=1, verbose=False)
+    tracker = callbacks.QualityTracker(scorer, datasets.to_unit_range(images[:50]), every_seconds=0.2,
                                        num_samples=50, budget_seconds=0.5)
-    gan.fit(data.image_dataset(images, batch_size=32).repeat(), epochs=1, steps_per_epoch=100_000,
+    gan.fit(datasets.image_dataset(images, batch_size=32).repeat(), epochs=1, steps_per_epoch=100_000,
             verbose=0, callbacks=[tracker])
     assert 1 <= tracker.step < 100_000  # stopped by the budget, not by running out of steps
     assert tracker.records[-1]["step"] == tracker.step
@@ -50,7 +50,7 @@ def test_quality_tracker_scores_and_respects_a_time_budget(gan_and_data, tmp_pat
     seconds = [r["seconds"] for r in tracker.records]
     assert seconds == sorted(seconds)
     with pytest.raises(ValueError, match="positive"):
-        callbacks.QualityTracker(scorer, data.to_unit_range(images[:50]), every_seconds=0)
+        callbacks.QualityTracker(scorer, datasets.to_unit_range(images[:50]), every_seconds=0)
 
 
 def test_image_grid_tiles_row_by_row():
@@ -74,7 +74,7 @@ def test_image_grid_has_room_for_every_image(count, columns):
 
 def test_to_uint8_round_trips_unit_range():
     pixels = np.arange(256, dtype=np.uint8).reshape(1, 16, 16)
-    np.testing.assert_array_equal(plotting.to_uint8(data.to_unit_range(pixels))[..., 0], pixels)
+    np.testing.assert_array_equal(plotting.to_uint8(datasets.to_unit_range(pixels))[..., 0], pixels)
 
 
 def test_save_gif_writes_every_frame_atomically(tmp_path):

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from workshop_utils import celeba, data
-from workshop_utils.celeba import CELEBA_ATTRIBUTES
+from workshop_utils import cartoon_faces, celeba, celeba_files, celeba_sources, datasets, runtime
+from workshop_utils.celeba_files import CELEBA_ATTRIBUTES
 
 COUNT = 12
 
@@ -57,7 +57,7 @@ def make_zip(folder):
 
 
 def test_attribute_table_reads_minus_one_as_zero(official):
-    names, attributes, header = celeba.read_attribute_table(official / "list_attr_celeba.txt")
+    names, attributes, header = celeba_files.read_attribute_table(official / "list_attr_celeba.txt")
     assert names[0] == "000001.jpg" and len(names) == COUNT and header == CELEBA_ATTRIBUTES
     np.testing.assert_array_equal(attributes, attribute_values())
     assert attributes.dtype == np.uint8
@@ -69,7 +69,7 @@ def test_kaggle_csv_attribute_table(tmp_path):
     lines += [f"{i + 1:06d}.jpg," + ",".join(str(2 * v - 1) for v in row) for i, row in enumerate(values)]
     path = tmp_path / "list_attr_celeba.csv"
     path.write_text("\n".join(lines))
-    names, attributes, _ = celeba.read_attribute_table(path)
+    names, attributes, _ = celeba_files.read_attribute_table(path)
     assert names[-1] == f"{COUNT:06d}.jpg"
     np.testing.assert_array_equal(attributes, values)
 
@@ -88,12 +88,12 @@ def test_malformed_attribute_files_are_named_for_what_is_wrong(official, mangle,
     path = official / "list_attr_celeba.txt"
     path.write_text(mangle(path.read_text()))
     with pytest.raises(ValueError, match=message):
-        celeba.read_attribute_table(path)
+        celeba_files.read_attribute_table(path)
 
 
 def test_crop_and_resize_keeps_the_centre():
     image = Image.open(io.BytesIO(photo(3)))
-    face = celeba.crop_and_resize(image)
+    face = celeba_files.crop_and_resize(image)
     assert face.shape == (64, 64, 3) and face.dtype == np.uint8
     assert face[32, 32].max() < 60  # the dark centre square is in the middle
     assert face[2, 2].min() != face[32, 32].min()
@@ -102,9 +102,9 @@ def test_crop_and_resize_keeps_the_centre():
 @pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
 def test_folder_and_zip_give_the_same_faces(official, as_zip):
     images_path = make_zip(official) if as_zip else official / "img_align_celeba"
-    images, attributes = celeba.read_celeba_files(images_path, official / "list_attr_celeba.txt", verbose=False)
+    images, attributes = celeba_files.read_celeba_files(images_path, official / "list_attr_celeba.txt", verbose=False)
     assert images.shape == (COUNT, 64, 64, 3) and attributes.shape == (COUNT, 40)
-    reference, _ = celeba.read_celeba_files(official / "img_align_celeba", official / "list_attr_celeba.txt",
+    reference, _ = celeba_files.read_celeba_files(official / "img_align_celeba", official / "list_attr_celeba.txt",
                                             limit=3, verbose=False)
     np.testing.assert_array_equal(images[:3], reference)
 
@@ -112,27 +112,27 @@ def test_folder_and_zip_give_the_same_faces(official, as_zip):
 def test_missing_image_is_reported(official):
     (official / "img_align_celeba" / "000005.jpg").unlink()
     with pytest.raises(ValueError, match="1 images named in the attribute file are missing.*000005"):
-        celeba.read_celeba_files(official / "img_align_celeba", official / "list_attr_celeba.txt", verbose=False)
+        celeba_files.read_celeba_files(official / "img_align_celeba", official / "list_attr_celeba.txt", verbose=False)
 
 
 def test_truncated_zip_is_reported(official):
     path = make_zip(official)
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(ValueError, match="zip"):
-        celeba.read_celeba_files(path, official / "list_attr_celeba.txt", verbose=False)
+        celeba_files.read_celeba_files(path, official / "list_attr_celeba.txt", verbose=False)
 
 
 def test_html_saved_as_zip_is_recognised(official):
     path = official / "img_align_celeba.zip"
     path.write_text("<!DOCTYPE html><html><head><title>Google Drive - Quota exceeded</title></head></html>")
     with pytest.raises(ValueError, match="HTML page"):
-        celeba.read_celeba_files(path, official / "list_attr_celeba.txt", verbose=False)
+        celeba_files.read_celeba_files(path, official / "list_attr_celeba.txt", verbose=False)
 
 
 def test_undecodable_image_is_reported(official):
     (official / "img_align_celeba" / "000002.jpg").write_bytes(b"not a jpeg at all")
     with pytest.raises(ValueError, match="could not be decoded"):
-        celeba.read_celeba_files(official / "img_align_celeba", official / "list_attr_celeba.txt", verbose=False)
+        celeba_files.read_celeba_files(official / "img_align_celeba", official / "list_attr_celeba.txt", verbose=False)
 
 
 def write_parquet(path, values, as_struct=False, as_bool=True, drop=None):
@@ -154,7 +154,7 @@ def test_mirror_parquet(tmp_path, as_struct, as_bool):
     values = attribute_values()
     write_parquet(tmp_path / "train-0.parquet", values[:8], as_struct, as_bool)
     write_parquet(tmp_path / "train-1.parquet", values[8:], as_struct, as_bool)
-    images, attributes = celeba.read_celeba_parquet([tmp_path / "train-0.parquet", tmp_path / "train-1.parquet"],
+    images, attributes = celeba_files.read_celeba_parquet([tmp_path / "train-0.parquet", tmp_path / "train-1.parquet"],
                                                     limit=10, verbose=False)
     assert images.shape == (10, 64, 64, 3)
     np.testing.assert_array_equal(attributes, values[:10])
@@ -163,13 +163,13 @@ def test_mirror_parquet(tmp_path, as_struct, as_bool):
 def test_mirror_with_missing_attribute_column(tmp_path):
     write_parquet(tmp_path / "a.parquet", attribute_values(), drop="Smiling")
     with pytest.raises(ValueError, match="39 of CelebA's 40 attribute columns"):
-        celeba.read_celeba_parquet([tmp_path / "a.parquet"], verbose=False)
+        celeba_files.read_celeba_parquet([tmp_path / "a.parquet"], verbose=False)
 
 
 def test_mirror_that_is_not_parquet(tmp_path):
     (tmp_path / "a.parquet").write_text("<html>rate limited</html>")
     with pytest.raises(ValueError, match="not a readable parquet"):
-        celeba.read_celeba_parquet([tmp_path / "a.parquet"], verbose=False)
+        celeba_files.read_celeba_parquet([tmp_path / "a.parquet"], verbose=False)
 
 
 # --- load_celeba: sources in order, the cache --------------------------------------------
@@ -187,8 +187,8 @@ class Broken:
 
 def test_offline_folder_is_loaded_and_cached(official, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(official))
-    faces = celeba.load_celeba(limit=8, sources=[celeba.OfflineFolder()])
+    monkeypatch.setenv(runtime.DATA_DIR_ENV_VAR, str(official))
+    faces = celeba.load_celeba(limit=8, sources=[celeba_sources.OfflineFolder()])
     assert len(faces) == 8 and faces.names == CELEBA_ATTRIBUTES and not faces.is_standin
     np.testing.assert_array_equal(faces.attributes, attribute_values()[:8])
     cache = tmp_path / "cache" / "celeba64-v1-8"
@@ -204,8 +204,8 @@ def test_offline_folder_is_loaded_and_cached(official, monkeypatch, tmp_path, ca
 def test_failing_sources_each_get_one_line_then_the_next_is_tried(official, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
     first = Broken("mirror", ConnectionError("Max retries exceeded\nwith a long traceback"))
-    second = Broken("kaggle", celeba.SourceFailed("401 Unauthorized"))
-    faces = celeba.load_celeba(limit=4, sources=[first, second, celeba.OfflineFolder(official)])
+    second = Broken("kaggle", celeba_sources.SourceFailed("401 Unauthorized"))
+    faces = celeba.load_celeba(limit=4, sources=[first, second, celeba_sources.OfflineFolder(official)])
     assert len(faces) == 4
     printed = capsys.readouterr().out
     assert "  - mirror: ConnectionError: Max retries exceeded\n" in printed
@@ -215,9 +215,9 @@ def test_failing_sources_each_get_one_line_then_the_next_is_tried(official, monk
 
 def test_when_every_source_fails_one_message_says_what_to_do(monkeypatch, tmp_path):
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
-    sources = [celeba.OfflineFolder(), Broken("mirror", OSError("Network is unreachable"))]
-    with pytest.raises(data.DataUnavailableError) as caught:
+    monkeypatch.delenv(runtime.DATA_DIR_ENV_VAR, raising=False)
+    sources = [celeba_sources.OfflineFolder(), Broken("mirror", OSError("Network is unreachable"))]
+    with pytest.raises(datasets.DataUnavailableError) as caught:
         celeba.load_celeba(limit=4, sources=sources, verbose=False)
     message = str(caught.value)
     assert "offline folder: WORKSHOP_DATA_DIR is not set" in message
@@ -229,7 +229,7 @@ def test_when_every_source_fails_one_message_says_what_to_do(monkeypatch, tmp_pa
 @pytest.mark.parametrize("damage", ["meta", "version", "images", "attributes"])
 def test_a_damaged_or_old_cache_is_rebuilt_not_loaded(official, monkeypatch, tmp_path, damage, capsys):
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
-    celeba.load_celeba(limit=6, sources=[celeba.OfflineFolder(official)], verbose=False)
+    celeba.load_celeba(limit=6, sources=[celeba_sources.OfflineFolder(official)], verbose=False)
     cache = tmp_path / "cache" / "celeba64-v1-6"
     if damage == "meta":
         (cache / "meta.json").write_text("{not json")
@@ -240,7 +240,7 @@ def test_a_damaged_or_old_cache_is_rebuilt_not_loaded(official, monkeypatch, tmp
         (cache / "images.npy").write_bytes((cache / "images.npy").read_bytes()[:1000])
     else:
         np.save(cache / "attributes.npy", np.full((6, 40), 7, np.uint8))
-    faces = celeba.load_celeba(limit=6, sources=[celeba.OfflineFolder(official)])
+    faces = celeba.load_celeba(limit=6, sources=[celeba_sources.OfflineFolder(official)])
     assert "rebuilding" in capsys.readouterr().out
     np.testing.assert_array_equal(faces.attributes, attribute_values()[:6])
     celeba._read_cache(cache, 6)  # the rebuilt cache is whole again
@@ -248,12 +248,13 @@ def test_a_damaged_or_old_cache_is_rebuilt_not_loaded(official, monkeypatch, tmp
 
 def test_offline_folder_reads_a_copied_cache(official, monkeypatch, tmp_path):
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
-    celeba.load_celeba(limit=6, sources=[celeba.OfflineFolder(official)], verbose=False)
+    celeba.load_celeba(limit=6, sources=[celeba_sources.OfflineFolder(official)], verbose=False)
     usb_stick = tmp_path / "usb"
     (tmp_path / "cache").rename(usb_stick)  # an instructor hands out the preprocessed cache
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "fresh"))
-    images, attributes = celeba.OfflineFolder(usb_stick).load(4, tmp_path, verbose=False)
-    assert images.shape == (4, 64, 64, 3)
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(usb_stick))
+    faces = celeba.load_celeba(limit=4, sources=[], verbose=False)  # no source: only a cache can answer
+    assert faces.images.shape == (4, 64, 64, 3) and str(usb_stick) in faces.source
 
 
 # --- Faces, attribute names, pipelines -------------------------------------------------
@@ -261,30 +262,29 @@ def test_offline_folder_reads_a_copied_cache(official, monkeypatch, tmp_path):
 
 def test_unknown_attribute_gets_a_suggestion():
     with pytest.raises(ValueError, match="Did you mean 'Eyeglasses'"):
-        celeba.attribute_index(CELEBA_ATTRIBUTES, "Eyeglases")
-    assert celeba.attribute_index(CELEBA_ATTRIBUTES, "Young") == 39
+        datasets.attribute_index(CELEBA_ATTRIBUTES, "Eyeglases")
+    assert datasets.attribute_index(CELEBA_ATTRIBUTES, "Young") == 39
 
 
 def test_attribute_vector():
-    vector = celeba.attribute_vector(CELEBA_ATTRIBUTES, ["Smiling", "Male"], off=["Young"], base=np.ones(40))
-    assert vector.sum() == 39 and vector[-1] == 0 and vector[celeba.attribute_index(CELEBA_ATTRIBUTES, "Smiling")] == 1
+    vector = datasets.attribute_vector(CELEBA_ATTRIBUTES, ["Smiling", "Male"], off=["Young"], base=np.ones(40))
+    assert vector.sum() == 39 and vector[-1] == 0 and vector[datasets.attribute_index(CELEBA_ATTRIBUTES, "Smiling")] == 1
     with pytest.raises(ValueError, match="one 0/1 value per attribute"):
-        celeba.attribute_vector(CELEBA_ATTRIBUTES, [], base=np.zeros(3))
+        datasets.attribute_vector(CELEBA_ATTRIBUTES, [], base=np.zeros(3))
 
 
-def test_load_faces_procedural_says_so(capsys):
-    faces = celeba.load_faces("procedural", limit=40)
+def test_procedural_faces_come_in_the_same_record_and_say_so(capsys):
+    faces = cartoon_faces.load_faces(40)
+    assert isinstance(faces, datasets.Faces) and faces.names == cartoon_faces.FACE_ATTRIBUTES
     assert faces.is_standin and len(faces) == 40 and "PROCEDURAL" in capsys.readouterr().out
     train, held = faces.split(10)
     assert len(train) == 30 and len(held) == 10
-    with pytest.raises(ValueError, match="Did you mean 'celeba'"):
-        celeba.load_faces("celeb_a")
 
 
 def test_attribute_dataset_scales_and_batches():
     images = np.random.default_rng(0).integers(0, 256, (10, 64, 64, 3), dtype=np.uint8)
     attributes = np.eye(10, 8, dtype=np.uint8)
-    batches = list(celeba.attribute_dataset(images, attributes, batch_size=4, seed=1))
+    batches = list(datasets.attribute_dataset(images, attributes, batch_size=4, seed=1))
     assert len(batches) == 2  # remainder dropped
     x, y = batches[0]
     assert x.shape == (4, 64, 64, 3) and y.shape == (4, 8) and x.dtype.name == "float32"
@@ -307,7 +307,7 @@ def test_attribute_dataset_rejects_bad_input(kwargs, message):
     arguments = {"images": np.zeros((4, 64, 64, 3), np.uint8), "attributes": np.zeros((4, 8)), "batch_size": 2}
     arguments.update(kwargs)
     with pytest.raises(ValueError, match=message):
-        celeba.attribute_dataset(**arguments)
+        datasets.attribute_dataset(**arguments)
 
 
 # --- Properties (hypothesis) ----------------------------------------------------------------
@@ -322,7 +322,7 @@ from hypothesis.extra.numpy import arrays  # noqa: E402
 def test_attribute_file_round_trip(tmp_path_factory, values):
     path = tmp_path_factory.mktemp("attrs") / "list_attr_celeba.txt"
     path.write_text(attribute_text(values))
-    _, read, _ = celeba.read_attribute_table(path)
+    _, read, _ = celeba_files.read_attribute_table(path)
     np.testing.assert_array_equal(read, values)
 
 
@@ -330,7 +330,7 @@ def test_attribute_file_round_trip(tmp_path_factory, values):
 @given(st.sets(st.sampled_from(CELEBA_ATTRIBUTES), max_size=6), st.sets(st.sampled_from(CELEBA_ATTRIBUTES), max_size=6),
        st.integers(0, 1))
 def test_attribute_vector_switches_exactly_what_it_is_told(on, off, fill):
-    vector = celeba.attribute_vector(CELEBA_ATTRIBUTES, sorted(on), sorted(off), base=np.full(40, fill))
+    vector = datasets.attribute_vector(CELEBA_ATTRIBUTES, sorted(on), sorted(off), base=np.full(40, fill))
     for index, name in enumerate(CELEBA_ATTRIBUTES):
         expected = 1 if name in on else 0 if name in off else fill  # "on" wins over "off"
         assert vector[index] == expected
@@ -341,7 +341,7 @@ def test_attribute_vector_switches_exactly_what_it_is_told(on, off, fill):
 def test_crop_and_resize_gives_64_by_64_from_any_size(width, height, kind):
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format=kind)
-    face = celeba.crop_and_resize(Image.open(io.BytesIO(buffer.getvalue())))
+    face = celeba_files.crop_and_resize(Image.open(io.BytesIO(buffer.getvalue())))
     assert face.shape == (64, 64, 3) and face.dtype == np.uint8
     assert abs(int(face[32, 32, 0]) - 200) < 8
 
@@ -352,7 +352,7 @@ def test_unknown_names_always_raise_a_value_error_listing_the_known_ones(name):
     if name in CELEBA_ATTRIBUTES:
         return
     try:
-        celeba.attribute_index(CELEBA_ATTRIBUTES, name)
+        datasets.attribute_index(CELEBA_ATTRIBUTES, name)
     except ValueError as error:
         assert "Known attributes: 5_o_Clock_Shadow" in str(error)
     else:

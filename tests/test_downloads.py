@@ -1,6 +1,6 @@
 """Download faults, injected for real: a local HTTP server on 127.0.0.1 (started and
 stopped by these tests) serves CelebA's files, or fails to, and the course's download code
-(``celeba.GoogleDrive``, through gdown) is pointed at it.
+(``celeba_sources.GoogleDrive``, through gdown) is pointed at it.
 
 In every case: one line per source tried, the next source is tried, the end is data or one
 clear message, and no partial file is left in the cache.
@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pytest
 
-from workshop_utils import celeba, data
+from workshop_utils import celeba, celeba_sources, datasets, runtime
 from test_celeba import COUNT, attribute_text, attribute_values, make_zip, official  # noqa: F401 (fixture)
 
 
@@ -65,8 +65,8 @@ def files(official):  # noqa: F811 (the fixture from test_celeba)
 
 def drive(server, files, timeout=(2, 2), retries=0, backoff=0.05):
     _, md5 = files
-    urls = {name: f"{server.url}/{name}" for name in celeba.DRIVE_FILES}
-    return celeba.GoogleDrive(urls=urls, md5=md5, timeout=timeout, retries=retries, backoff=backoff)
+    urls = {name: f"{server.url}/{name}" for name in celeba_sources.DRIVE_FILES}
+    return celeba_sources.GoogleDrive(urls=urls, md5=md5, timeout=timeout, retries=retries, backoff=backoff)
 
 
 def serve(server, files, **overrides):
@@ -115,7 +115,7 @@ def test_a_failing_source_gets_one_line_and_the_next_is_tried(server, files, cac
     elif fault == "wrong checksum":
         plan = [{"body": zip_bytes[: len(zip_bytes) // 2]}]  # complete response, wrong file
     serve(server, files, **{"img_align_celeba.zip": plan})
-    faces = celeba.load_celeba(limit=4, sources=[drive(server, files), celeba.OfflineFolder(official)])
+    faces = celeba.load_celeba(limit=4, sources=[drive(server, files), celeba_sources.OfflineFolder(official)])
     assert len(faces) == 4 and "offline folder" in faces.source  # the next source delivered
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  - ")]
     assert len(lines) == 1 and lines[0].startswith("  - Google Drive (official files): img_align_celeba.zip")
@@ -135,7 +135,7 @@ def test_500_then_success_is_retried(server, files, cache):
 def test_a_stalled_server_times_out_and_the_next_source_is_tried(server, files, cache, official, capsys):  # noqa: F811
     serve(server, files, **{"img_align_celeba.zip": [{"stall": 5, "body": b"late"}]})
     began = time.perf_counter()
-    faces = celeba.load_celeba(limit=4, sources=[drive(server, files, timeout=(1, 1)), celeba.OfflineFolder(official)])
+    faces = celeba.load_celeba(limit=4, sources=[drive(server, files, timeout=(1, 1)), celeba_sources.OfflineFolder(official)])
     assert time.perf_counter() - began < 4.5 and len(faces) == 4
     assert "timed out" in capsys.readouterr().out.lower()
     no_partial_files(cache)
@@ -146,10 +146,10 @@ def test_no_network_at_all_ends_in_one_clear_message(files, cache, monkeypatch):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     _, md5 = files
-    urls = {name: f"http://127.0.0.1:{port}/{name}" for name in celeba.DRIVE_FILES}
-    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
-    sources = [celeba.OfflineFolder(), celeba.GoogleDrive(urls=urls, md5=md5, timeout=(1, 1), retries=0)]
-    with pytest.raises(data.DataUnavailableError) as caught:
+    urls = {name: f"http://127.0.0.1:{port}/{name}" for name in celeba_sources.DRIVE_FILES}
+    monkeypatch.delenv(runtime.DATA_DIR_ENV_VAR, raising=False)
+    sources = [celeba_sources.OfflineFolder(), celeba_sources.GoogleDrive(urls=urls, md5=md5, timeout=(1, 1), retries=0)]
+    with pytest.raises(datasets.DataUnavailableError) as caught:
         celeba.load_celeba(limit=4, sources=sources, verbose=False)
     message = str(caught.value)
     assert message.count("\n  - ") == 2 and "Google Drive (official files): img_align_celeba.zip" in message
@@ -168,8 +168,8 @@ def test_the_hugging_face_source_failing_on_the_local_server(server, files, cach
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     server.plans["/api/datasets/flwrlabs/celeba/tree/main"] = [answer]
     server.plans["/api/datasets/flwrlabs/celeba/revision/main"] = [answer]
-    mirror = celeba.HuggingFaceMirror(endpoint=server.url)
-    faces = celeba.load_celeba(limit=4, sources=[mirror, celeba.OfflineFolder(official)])
+    mirror = celeba_sources.HuggingFaceMirror(endpoint=server.url)
+    faces = celeba.load_celeba(limit=4, sources=[mirror, celeba_sources.OfflineFolder(official)])
     assert len(faces) == 4 and "offline folder" in faces.source
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  - ")]
     assert len(lines) == 1 and lines[0].startswith("  - Hugging Face mirror flwrlabs/celeba: ") and says in lines[0]

@@ -8,46 +8,46 @@ import numpy as np
 import pytest
 from keras import layers
 
-from workshop_utils import callbacks, celeba, faces, metrics, models, plotting, runtime, widgets
+from workshop_utils import callbacks, cartoon_faces, celeba, datasets, face_models, metrics, models, plotting, runtime, scorers, widgets
 
 
 # --- Procedural faces -----------------------------------------------------------------------
 
 
 def test_procedural_faces_are_deterministic_and_balanced():
-    images, attributes = faces.procedural_faces(300, seed=4)
-    again, _ = faces.procedural_faces(300, seed=4)
+    images, attributes = cartoon_faces.procedural_faces(300, seed=4)
+    again, _ = cartoon_faces.procedural_faces(300, seed=4)
     assert images.shape == (300, 64, 64, 3) and images.dtype == np.uint8
-    assert attributes.shape == (300, len(faces.FACE_ATTRIBUTES))
+    assert attributes.shape == (300, len(cartoon_faces.FACE_ATTRIBUTES))
     np.testing.assert_array_equal(images, again)
     share = attributes.mean(axis=0)
     assert (share > 0.2).all() and (share < 0.7).all()
-    column = faces.FACE_ATTRIBUTES.index
+    column = cartoon_faces.FACE_ATTRIBUTES.index
     assert not (attributes[:, column("Black_Hair")] & attributes[:, column("Blond_Hair")]).any()
 
 
 def test_procedural_face_names_are_celeba_names():
-    assert set(faces.FACE_ATTRIBUTES) <= set(celeba.CELEBA_ATTRIBUTES) and len(faces.FACE_ATTRIBUTES) >= 6
+    assert set(cartoon_faces.FACE_ATTRIBUTES) <= set(celeba.CELEBA_ATTRIBUTES) and len(cartoon_faces.FACE_ATTRIBUTES) >= 6
 
 
-@pytest.mark.parametrize("name", faces.FACE_ATTRIBUTES)
+@pytest.mark.parametrize("name", cartoon_faces.FACE_ATTRIBUTES)
 def test_each_attribute_changes_the_picture(name):
     """Flip one attribute with everything else (pose, colours) fixed: the face must change."""
-    base = np.zeros((1, len(faces.FACE_ATTRIBUTES)), np.uint8)
+    base = np.zeros((1, len(cartoon_faces.FACE_ATTRIBUTES)), np.uint8)
     flipped = base.copy()
-    flipped[0, faces.FACE_ATTRIBUTES.index(name)] = 1
-    without, with_it = faces.render_faces(base, seed=3), faces.render_faces(flipped, seed=3)
+    flipped[0, cartoon_faces.FACE_ATTRIBUTES.index(name)] = 1
+    without, with_it = cartoon_faces.render_faces(base, seed=3), cartoon_faces.render_faces(flipped, seed=3)
     changed = np.abs(without.astype(int) - with_it.astype(int)).max(axis=-1) > 40
     assert changed.sum() >= 15, f"{name} changes only {changed.sum()} pixels"
 
 
 def test_render_faces_rejects_bad_attributes():
     with pytest.raises(ValueError, match=r"shape \(N, 8\)"):
-        faces.render_faces(np.zeros((2, 5)))
+        cartoon_faces.render_faces(np.zeros((2, 5)))
     with pytest.raises(ValueError, match="0 or 1"):
-        faces.render_faces(np.full((2, 8), 2))
+        cartoon_faces.render_faces(np.full((2, 8), 2))
     with pytest.raises(ValueError, match="count"):
-        faces.sample_face_attributes(0)
+        cartoon_faces.sample_face_attributes(0)
 
 
 # --- The model --------------------------------------------------------------------------------
@@ -55,16 +55,16 @@ def test_render_faces_rejects_bad_attributes():
 
 def small_gan(num_attributes=8, latent_dim=8, seed=0):
     keras.utils.set_random_seed(seed)
-    generator = models.build_face_generator(latent_dim, num_attributes, widths=(16, 8, 8, 8))
-    discriminator = models.build_face_discriminator(num_attributes, widths=(8, 8, 8, 8))
-    gan = models.VACGAN(generator, discriminator, latent_dim, seed=seed)
+    generator = face_models.build_face_generator(latent_dim, num_attributes, widths=(16, 8, 8, 8))
+    discriminator = face_models.build_face_discriminator(num_attributes, widths=(8, 8, 8, 8))
+    gan = face_models.VACGAN(generator, discriminator, latent_dim, seed=seed)
     gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.0), keras.optimizers.Adam(2e-4, beta_1=0.0))
     return gan
 
 
 def test_face_builders_shapes_and_celeba_heads():
-    generator = models.build_face_generator(16, 40, widths=(16, 8, 8, 8))
-    discriminator = models.build_face_discriminator(40, widths=(8, 8, 8, 8))
+    generator = face_models.build_face_generator(16, 40, widths=(16, 8, 8, 8))
+    discriminator = face_models.build_face_discriminator(40, widths=(8, 8, 8, 8))
     z = np.random.default_rng(0).standard_normal((3, 16)).astype("float32")
     images = generator([z, np.ones((3, 40), "float32")])
     assert tuple(images.shape) == (3, 64, 64, 3)
@@ -74,16 +74,16 @@ def test_face_builders_shapes_and_celeba_heads():
 
 
 def test_every_discriminator_convolution_is_spectrally_normalised():
-    discriminator = models.build_face_discriminator(8, widths=(8, 8, 8, 8))
+    discriminator = face_models.build_face_discriminator(8, widths=(8, 8, 8, 8))
     convolutions = [layer for layer in discriminator.layers if isinstance(getattr(layer, "layer", layer), layers.Conv2D)]
     assert len(convolutions) == 4
     assert all(isinstance(layer, layers.SpectralNormalization) for layer in convolutions)
 
 
 def test_train_step_logs_and_learns_the_attributes():
-    images, attributes = faces.procedural_faces(256, seed=5)
+    images, attributes = cartoon_faces.procedural_faces(256, seed=5)
     gan = small_gan()
-    dataset = celeba.attribute_dataset(images, attributes, batch_size=32).repeat()
+    dataset = datasets.attribute_dataset(images, attributes, batch_size=32).repeat()
     before = [w.numpy().copy() for w in gan.generator.trainable_weights]
     history = gan.fit(dataset, epochs=3, steps_per_epoch=10, verbose=0)
     assert set(history.history) == {"d_loss", "g_loss", "d_class_loss", "real_attr_acc", "fake_attr_acc"}
@@ -94,10 +94,10 @@ def test_train_step_logs_and_learns_the_attributes():
 
 
 def test_two_discriminator_steps_per_generator_step():
-    images, attributes = faces.procedural_faces(64, seed=5)
+    images, attributes = cartoon_faces.procedural_faces(64, seed=5)
     gan = small_gan()
     gan.d_steps = 2
-    gan.fit(celeba.attribute_dataset(images, attributes, batch_size=32).repeat(), epochs=1, steps_per_epoch=3,
+    gan.fit(datasets.attribute_dataset(images, attributes, batch_size=32).repeat(), epochs=1, steps_per_epoch=3,
             verbose=0)
     assert int(gan.d_optimizer.iterations.numpy()) == 6 and int(gan.g_optimizer.iterations.numpy()) == 3
 
@@ -113,8 +113,8 @@ def test_generate_images_takes_attribute_vectors():
 
 
 def test_checkpoint_resumes_with_optimizer_state_and_step_count(tmp_path):
-    images, attributes = faces.procedural_faces(128, seed=6)
-    dataset = celeba.attribute_dataset(images, attributes, batch_size=16).repeat()
+    images, attributes = cartoon_faces.procedural_faces(128, seed=6)
+    dataset = datasets.attribute_dataset(images, attributes, batch_size=16).repeat()
 
     class Crash(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
@@ -167,14 +167,14 @@ def test_output_dir_is_local_off_colab(tmp_path, monkeypatch):
 
 def test_attribute_scorer_reads_procedural_faces(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path))
-    images, attributes = faces.procedural_faces(600, seed=7)
-    scorer = metrics.attribute_scorer(images[:500], attributes[:500], faces.FACE_ATTRIBUTES, epochs=2, verbose=False)
+    images, attributes = cartoon_faces.procedural_faces(600, seed=7)
+    scorer = scorers.attribute_scorer(images[:500], attributes[:500], cartoon_faces.FACE_ATTRIBUTES, epochs=2, verbose=False)
     held = images[500:] / 127.5 - 1
     accuracy = scorer.accuracy(held, attributes[500:])
-    assert set(accuracy) == set(faces.FACE_ATTRIBUTES) | {"mean"}
+    assert set(accuracy) == set(cartoon_faces.FACE_ATTRIBUTES) | {"mean"}
     assert accuracy["mean"] > metrics.majority_baseline(attributes[500:]).mean() + 0.05
     # cached: a second call loads the same model instead of training
-    again = metrics.attribute_scorer(images[:500], attributes[:500], faces.FACE_ATTRIBUTES, epochs=2, verbose=False)
+    again = scorers.attribute_scorer(images[:500], attributes[:500], cartoon_faces.FACE_ATTRIBUTES, epochs=2, verbose=False)
     np.testing.assert_array_equal(again.predict(held), scorer.predict(held))
     with pytest.raises(ValueError, match=r"shape \(N, 64, 64, 3\)"):
         scorer.predict(np.zeros((2, 28, 28, 1)))
@@ -208,17 +208,17 @@ def test_face_explorer_redraws_when_a_toggle_changes():
         calls.append(y.copy())
         return np.tanh(np.full((1, 64, 64, 3), y.sum() / 4 - 1 + z.mean() * 0, np.float32))
 
-    explorer = widgets.FaceExplorer(generate, faces.FACE_ATTRIBUTES, 8, attributes=["Smiling", "Male"], directions=2)
+    explorer = widgets.FaceExplorer(generate, cartoon_faces.FACE_ATTRIBUTES, 8, attributes=["Smiling", "Male"], directions=2)
     first = explorer.last_image.copy()
     explorer.toggles["Smiling"].value = True  # what a click does
-    assert calls[-1][0, faces.FACE_ATTRIBUTES.index("Smiling")] == 1
+    assert calls[-1][0, cartoon_faces.FACE_ATTRIBUTES.index("Smiling")] == 1
     assert not np.array_equal(first, explorer.last_image)
     z_before, _ = explorer.inputs()
     explorer.sliders[0].value = 2.0
     z_after, _ = explorer.inputs()
     assert np.isclose(np.linalg.norm(z_after - z_before), 2.0)
     with pytest.raises(ValueError, match="Did you mean 'Smiling'"):
-        widgets.FaceExplorer(generate, faces.FACE_ATTRIBUTES, 8, attributes=["Smilling"])
+        widgets.FaceExplorer(generate, cartoon_faces.FACE_ATTRIBUTES, 8, attributes=["Smilling"])
 
 
 # --- A real process, killed mid-epoch -----------------------------------------------------------
@@ -273,7 +273,7 @@ def test_a_save_that_dies_half_way_leaves_the_previous_checkpoint_whole(tmp_path
 def test_a_nan_in_the_third_batch_stops_the_face_gan_at_step_three():
     import tensorflow as tf
 
-    images, attributes = faces.procedural_faces(48, seed=8)
+    images, attributes = cartoon_faces.procedural_faces(48, seed=8)
     scaled = images / 127.5 - 1
     scaled[32:48] = np.nan  # the third batch of 16 is broken
     dataset = tf.data.Dataset.from_tensor_slices((scaled.astype("float32"), attributes.astype("float32"))).batch(16)

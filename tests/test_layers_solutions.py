@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop_utils import callbacks, layers, models, plotting, solutions
+from workshop_utils import callbacks, conv_arithmetic, models, plotting, solutions
 
 
 @settings(max_examples=40, deadline=None)
@@ -13,22 +13,22 @@ def test_size_formulas_match_keras_layers(size, kernel, stride, padding):
     if padding == "valid" and kernel > size:
         return
     x = np.zeros((1, size, size, 1), "float32")
-    assert layers.conv_output_size(size, kernel, stride, padding) == keras.layers.Conv2D(
+    assert conv_arithmetic.conv_output_size(size, kernel, stride, padding) == keras.layers.Conv2D(
         1, kernel, strides=stride, padding=padding)(x).shape[1]
     if kernel >= stride:  # Keras pads the transposed output up to the stride otherwise
-        assert layers.conv_transpose_output_size(size, kernel, stride, padding) == keras.layers.Conv2DTranspose(
+        assert conv_arithmetic.conv_transpose_output_size(size, kernel, stride, padding) == keras.layers.Conv2DTranspose(
             1, kernel, strides=stride, padding=padding)(x).shape[1]
 
 
 def test_size_formulas_reject_unknown_padding():
     with pytest.raises(ValueError, match="'valid' or 'same'"):
-        layers.conv_output_size(28, 3, 1, "full")
+        conv_arithmetic.conv_output_size(28, 3, 1, "full")
     with pytest.raises(ValueError, match="'valid' or 'same'"):
-        layers.conv_transpose_output_size(7, 4, 2, "causal")
+        conv_arithmetic.conv_transpose_output_size(7, 4, 2, "causal")
 
 
 def test_the_generator_grows_7_to_28_as_the_formulas_say():
-    assert layers.conv_transpose_output_size(layers.conv_transpose_output_size(7, 4, 2, "same"), 4, 2, "same") == 28
+    assert conv_arithmetic.conv_transpose_output_size(conv_arithmetic.conv_transpose_output_size(7, 4, 2, "same"), 4, 2, "same") == 28
 
 
 def test_reference_classifier_solution_classifies_ten_digits():

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop_utils import data, metrics
+from workshop_utils import datasets, metrics, mnist, runtime, scorers
 
 
 def test_frechet_distance_of_a_set_with_itself_is_zero():
@@ -64,40 +64,40 @@ def test_check_images_rejects_wrong_shape_and_range():
 
 @pytest.fixture(scope="module")
 def standin():
-    return data.procedural_standin(train=1000, test=300, seed=3)
+    return mnist.procedural_standin(train=1000, test=300, seed=3)
 
 
 def test_digit_scorer_trains_once_caches_atomically_and_reloads(tmp_path, monkeypatch, standin):
-    monkeypatch.setenv(metrics.CACHE_ENV_VAR, str(tmp_path))
-    scorer = metrics.digit_scorer(standin.x_train, standin.y_train, epochs=4, verbose=False)
+    monkeypatch.setenv(runtime.CACHE_ENV_VAR, str(tmp_path))
+    scorer = scorers.digit_scorer(standin.x_train, standin.y_train, epochs=4, verbose=False)
     cached = list(tmp_path.iterdir())
     assert len(cached) == 1 and cached[0].suffix == ".keras"  # no temporary file left behind
-    test_images = data.to_unit_range(standin.x_test)
+    test_images = datasets.to_unit_range(standin.x_test)
     assert scorer.accuracy(test_images, standin.y_test) > 0.85  # chance is 0.1
 
-    monkeypatch.setattr(metrics, "build_digit_classifier", lambda: pytest.fail("retrained"))
-    again = metrics.digit_scorer(standin.x_train, standin.y_train, epochs=4, verbose=False)
+    monkeypatch.setattr(scorers, "build_digit_classifier", lambda: pytest.fail("retrained"))
+    again = scorers.digit_scorer(standin.x_train, standin.y_train, epochs=4, verbose=False)
     np.testing.assert_allclose(
         again.features_and_probabilities(test_images[:20])[1],
         scorer.features_and_probabilities(test_images[:20])[1], atol=1e-5)
 
 
 def test_a_corrupt_cached_classifier_is_rebuilt(tmp_path, monkeypatch, standin):
-    monkeypatch.setenv(metrics.CACHE_ENV_VAR, str(tmp_path))
-    metrics.digit_scorer(standin.x_train, standin.y_train, epochs=1, verbose=False)
+    monkeypatch.setenv(runtime.CACHE_ENV_VAR, str(tmp_path))
+    scorers.digit_scorer(standin.x_train, standin.y_train, epochs=1, verbose=False)
     (cached,) = tmp_path.iterdir()
     cached.write_bytes(b"not a keras file")
-    scorer = metrics.digit_scorer(standin.x_train, standin.y_train, epochs=1, verbose=False)
-    assert scorer.accuracy(data.to_unit_range(standin.x_test), standin.y_test) > 0.5
+    scorer = scorers.digit_scorer(standin.x_train, standin.y_train, epochs=1, verbose=False)
+    assert scorer.accuracy(datasets.to_unit_range(standin.x_test), standin.y_test) > 0.5
     assert cached.stat().st_size > 1000
 
 
 def test_scores_tell_real_digits_from_noise(tmp_path, monkeypatch, standin):
-    monkeypatch.setenv(metrics.CACHE_ENV_VAR, str(tmp_path))
-    scorer = metrics.digit_scorer(standin.x_train, standin.y_train, epochs=4, verbose=False)
-    real = data.to_unit_range(standin.x_test)
+    monkeypatch.setenv(runtime.CACHE_ENV_VAR, str(tmp_path))
+    scorer = scorers.digit_scorer(standin.x_train, standin.y_train, epochs=4, verbose=False)
+    real = datasets.to_unit_range(standin.x_test)
     noise = np.random.default_rng(0).uniform(-1, 1, real.shape).astype("float32")
-    real_score = scorer.score(data.to_unit_range(standin.x_train[:300]), real)
+    real_score = scorer.score(datasets.to_unit_range(standin.x_train[:300]), real)
     noise_score = scorer.score(noise, real)
     assert real_score["fd"] * 10 < noise_score["fd"]
     assert real_score["coverage"] > 9.0 and real_score["confidence"] > 0.8
@@ -107,6 +107,6 @@ def test_scores_tell_real_digits_from_noise(tmp_path, monkeypatch, standin):
 
 def test_digit_scorer_rejects_bad_training_data():
     with pytest.raises(ValueError, match="uint8 digits"):
-        metrics.digit_scorer(np.zeros((10, 28, 28), np.float32), np.zeros(10))
+        scorers.digit_scorer(np.zeros((10, 28, 28), np.float32), np.zeros(10))
     with pytest.raises(ValueError, match="one label per image"):
-        metrics.digit_scorer(np.zeros((10, 28, 28), np.uint8), np.zeros(3))
+        scorers.digit_scorer(np.zeros((10, 28, 28), np.uint8), np.zeros(3))

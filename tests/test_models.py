@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-from workshop_utils import callbacks, data, models
+from workshop_utils import callbacks, datasets, mnist, models, runtime
 
 
 def compiled(gan, learning_rate=2e-4):
@@ -14,7 +14,7 @@ def compiled(gan, learning_rate=2e-4):
 
 @pytest.fixture(scope="module")
 def digits():
-    return data.procedural_digits(256, seed=2)
+    return mnist.procedural_digits(256, seed=2)
 
 
 def test_builders_give_the_shapes_the_notebook_promises():
@@ -42,7 +42,7 @@ def test_fit_trains_both_players_and_logs_the_game(digits):
     gan = compiled(models.GAN(models.build_generator(16), models.build_discriminator(), 16))
     before_g = [w.copy() for w in gan.generator.get_weights()]
     before_d = [w.copy() for w in gan.discriminator.get_weights()]
-    history = gan.fit(data.image_dataset(digits[0], batch_size=32), epochs=1, verbose=0)
+    history = gan.fit(datasets.image_dataset(digits[0], batch_size=32), epochs=1, verbose=0)
     assert set(history.history) == {"d_loss", "g_loss", "D(x)", "D(G(z))"}
     assert all(np.isfinite(v[-1]) for v in history.history.values())
     assert 0 < history.history["D(x)"][-1] < 1
@@ -53,8 +53,8 @@ def test_fit_trains_both_players_and_logs_the_game(digits):
 def test_discriminator_learns_to_tell_real_from_fake(digits):
     keras.utils.set_random_seed(1)
     gan = compiled(models.GAN(models.build_generator(16), models.build_discriminator(), 16), 1e-3)
-    gan.fit(data.image_dataset(digits[0], batch_size=32), epochs=3, verbose=0)
-    real = data.to_unit_range(digits[0][:64])
+    gan.fit(datasets.image_dataset(digits[0], batch_size=32), epochs=3, verbose=0)
+    real = datasets.to_unit_range(digits[0][:64])
     fake = models.generate_images(gan, 64)
     real_score = float(np.mean(keras.ops.sigmoid(gan.discriminator(real))))
     fake_score = float(np.mean(keras.ops.sigmoid(gan.discriminator(fake))))
@@ -64,7 +64,7 @@ def test_discriminator_learns_to_tell_real_from_fake(digits):
 def test_conditional_gan_trains_on_labelled_batches(digits):
     gan = compiled(models.ConditionalGAN(models.build_conditional_generator(16),
                                          models.build_conditional_discriminator(), 16))
-    history = gan.fit(data.image_dataset(*digits, batch_size=64), epochs=1, verbose=0)
+    history = gan.fit(datasets.image_dataset(*digits, batch_size=64), epochs=1, verbose=0)
     assert np.isfinite(history.history["g_loss"][-1])
     images = models.generate_images(gan, 12, labels=np.arange(12) % 10)
     assert images.shape == (12, 28, 28, 1)
@@ -87,7 +87,7 @@ def test_a_nan_loss_stops_training_with_advice(digits):
                                  layers.Lambda(lambda x: x * float("nan"))])
     gan = compiled(models.GAN(models.build_generator(8), poisoned, 8))
     with pytest.raises(callbacks.NonFiniteLossError, match=r"non-finite value at training step 1 \(.*d_loss=nan") as error:
-        gan.fit(data.image_dataset(digits[0], batch_size=32), epochs=5, verbose=0,
+        gan.fit(datasets.image_dataset(digits[0], batch_size=32), epochs=5, verbose=0,
                 callbacks=[callbacks.StopOnNaN()])
     assert "lower learning rate" in str(error.value) and "g_loss=nan" in str(error.value)
 
@@ -122,7 +122,7 @@ def test_r1_penalty_adds_gamma_times_the_slope_to_a_linear_discriminators_gradie
     generator = models.build_generator(8)
     discriminator = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(1)])
     g_start, d_start = generator.get_weights(), discriminator.get_weights()
-    batch = data.to_unit_range(digits[0][:16])
+    batch = datasets.to_unit_range(digits[0][:16])
     kernels = {}
     for r1_gamma in (0.0, gamma):  # the same start, the same z: only the penalty differs
         generator.set_weights(g_start)
@@ -144,7 +144,7 @@ def test_the_same_seed_gives_the_same_first_training_steps(digits):
         runtime.seed_everything(42)
         gan = models.GAN(models.build_generator(64), models.build_discriminator(), 64, r1_gamma=1.0)
         compiled(gan, 5e-4)
-        history = gan.fit(data.image_dataset(digits[0], batch_size=64), epochs=1, steps_per_epoch=3,
+        history = gan.fit(datasets.image_dataset(digits[0], batch_size=64), epochs=1, steps_per_epoch=3,
                           verbose=0)
         return history.history, keras.ops.convert_to_numpy(keras.random.normal((4,)))
 

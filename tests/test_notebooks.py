@@ -12,11 +12,11 @@ import jupytext
 import nbformat
 import pytest
 
-from workshop_utils import layers, models
+from workshop_utils import conv_arithmetic, face_models, models
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SAVED_MODULES = [models, layers]  # where `# @save` definitions are kept
+SAVED_MODULES = [models, face_models, conv_arithmetic]  # where `# @save` definitions are kept
 
 
 def pyproject_value(key):

@@ -4,7 +4,6 @@ quality tracking against the clock. Each is a ``keras.callbacks.Callback``."""
 from __future__ import annotations
 
 import math
-import os
 import time
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import keras
 import numpy as np
 
 from . import models, plotting
+from .files import atomic_path
 
 
 def _in_notebook() -> bool:
@@ -283,13 +283,7 @@ class EpochCheckpoint(keras.callbacks.Callback):
         return 0
 
     def on_epoch_end(self, epoch, logs=None):
-        self.folder.mkdir(parents=True, exist_ok=True)
-        final = self.folder / f"epoch-{epoch + 1:05d}.weights.h5"
-        temporary = self.folder / f".epoch-{epoch + 1:05d}.{os.getpid()}.tmp.weights.h5"
-        try:
+        with atomic_path(self.folder / f"epoch-{epoch + 1:05d}.weights.h5") as temporary:
             self.model.save_weights(temporary)
-            os.replace(temporary, final)
-        finally:
-            temporary.unlink(missing_ok=True)
         for _, old in self.checkpoints()[:-self.keep]:
             old.unlink(missing_ok=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
+
+from .files import atomic_path
 
 
 def to_uint8(images) -> np.ndarray:
@@ -133,16 +134,11 @@ def save_gif(frames, path, seconds_per_frame: float = 0.4) -> Path:
     if path.suffix.lower() != ".gif":
         raise ValueError(f"Expected a path ending in .gif, got {path}.")
     images = [Image.fromarray(np.asarray(frame, dtype=np.uint8)) for frame in frames]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path) as temporary:
         images[0].save(
             temporary, format="GIF", save_all=True, append_images=images[1:],
             duration=int(seconds_per_frame * 1000), loop=0,
         )
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
     return path
 
 

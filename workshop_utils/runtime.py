@@ -1,6 +1,13 @@
-"""Where are we running, and how much work should a cell do?
+"""Configuration, in one place: where we run, how much work a cell does, seeds, and folders.
 
-One switch, the environment variable ``WORKSHOP_MODE``, is read here and only here:
+Every environment variable the course reads is read here and only here:
+
+- ``WORKSHOP_MODE``: the run mode (below).
+- ``WORKSHOP_DATA_DIR``: an offline folder of data files, read before any download.
+- ``WORKSHOP_CACHE_DIR``: where preprocessed data and trained scorers are cached (default:
+  your Drive's ``making-faces/cache`` on Colab with Drive mounted, else ``~/.cache/making_faces``).
+
+The run modes:
 
 - ``full``  -- the real workshop settings (a Colab GPU). Default when a GPU is present.
 - ``fast``  -- a laptop CPU: less data and fewer steps, the same code path.
@@ -17,8 +24,13 @@ import sys
 import warnings
 from types import SimpleNamespace
 
+from pathlib import Path
+
 MODES = ("full", "fast", "smoke")
 MODE_ENV_VAR = "WORKSHOP_MODE"
+DATA_DIR_ENV_VAR = "WORKSHOP_DATA_DIR"
+CACHE_ENV_VAR = "WORKSHOP_CACHE_DIR"
+DRIVE_FOLDER = "/content/drive/MyDrive"  # where Colab mounts Google Drive
 
 def in_colab() -> bool:
     """True inside a Google Colab runtime."""
@@ -120,23 +132,43 @@ def scaled(mode: str | None = None, **params) -> SimpleNamespace:
     return SimpleNamespace(mode=mode, **values)
 
 
-DRIVE_FOLDER = "/content/drive/MyDrive"
+def _drive() -> Path | None:
+    """The course's folder in Google Drive, when on Colab with Drive mounted; else None."""
+    if in_colab() and Path(DRIVE_FOLDER).is_dir():
+        return Path(DRIVE_FOLDER) / "making-faces"
+    return None
 
 
-def output_dir(name: str) -> "Path":
+def data_dir() -> Path | None:
+    """The offline data folder named by ``WORKSHOP_DATA_DIR``, or None when unset."""
+    value = os.environ.get(DATA_DIR_ENV_VAR, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def cache_dir() -> Path:
+    """Where preprocessed data (the CelebA cache) and trained scorers are kept.
+
+    ``WORKSHOP_CACHE_DIR`` when set; on Colab with Drive mounted, a folder in your Drive (a
+    disconnected runtime then keeps the hour of CelebA preprocessing); else
+    ``~/.cache/making_faces``.
+    """
+    value = os.environ.get(CACHE_ENV_VAR, "").strip()
+    if value:
+        return Path(value).expanduser()
+    drive = _drive()
+    return drive / "cache" if drive else Path.home() / ".cache" / "making_faces"
+
+
+def output_dir(name: str) -> Path:
     """Where a notebook keeps what should outlive the session (checkpoints, GIFs).
 
     On Colab with Google Drive mounted (``drive.mount('/content/drive')``): a folder in
     your Drive, which survives a disconnected runtime. Elsewhere: ``outputs/<name>`` next
     to the notebook.
     """
-    from pathlib import Path
-
     if not name or "/" in name or name.startswith("."):
         raise ValueError(f"name must be a plain folder name, got {name!r}.")
-    if in_colab() and Path(DRIVE_FOLDER).is_dir():
-        folder = Path(DRIVE_FOLDER) / "making-faces" / name
-    else:
-        folder = Path("outputs") / name
+    drive = _drive()
+    folder = drive / name if drive else Path("outputs") / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder

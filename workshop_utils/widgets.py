@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import plotting
+from .datasets import attribute_index, attribute_vector
+
 
 class FaceExplorer:
     """Interactive controls for ``generate(z (1, latent), attributes (1, K)) -> image``.
@@ -17,14 +20,12 @@ class FaceExplorer:
     def __init__(self, generate, names, latent_dim, attributes=None, base=None, directions=3, seed=0):
         import ipywidgets as widgets
 
-        from . import celeba
-
         self.generate = generate
         self.names = tuple(names)
         shown = self.names if attributes is None else tuple(attributes)
         for name in shown:
-            celeba.attribute_index(self.names, name)  # a ValueError with a suggestion if unknown
-        self.base = celeba.attribute_vector(self.names, base=base)
+            attribute_index(self.names, name)  # a ValueError with a suggestion if unknown
+        self.base = attribute_vector(self.names, base=base)
         rng = np.random.default_rng(seed)
         self.z0 = rng.standard_normal(latent_dim).astype(np.float32)
         raw = rng.standard_normal((directions, latent_dim))
@@ -64,8 +65,6 @@ class FaceExplorer:
 
     def redraw(self):
         import matplotlib.pyplot as plt
-
-        from . import plotting
 
         self.last_image = self.image()
         self.output.clear_output(wait=True)

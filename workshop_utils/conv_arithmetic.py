@@ -1,4 +1,4 @@
-"""Building blocks and their arithmetic: how convolutions change an image's size.
+"""Convolution arithmetic: how a convolution or a transposed convolution changes an image's size.
 
 The two size formulas are first written out in notebook 01 (``# @save``); a test keeps
 the copies identical.

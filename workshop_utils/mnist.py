@@ -1,4 +1,4 @@
-"""Datasets as ``tf.data`` pipelines, and stand-ins that need no network.
+"""MNIST digits: real ones from an offline file or a download, and a procedural stand-in.
 
 MNIST comes from, in order: the offline folder ``WORKSHOP_DATA_DIR`` (keras' ``mnist.npz``
 layout), then ``keras.datasets.mnist`` (a download, cached by Keras). ``procedural_digits``
@@ -14,13 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-DATA_DIR_ENV_VAR = "WORKSHOP_DATA_DIR"
+from . import runtime
+from .datasets import DataUnavailableError
+
 MNIST_FILE = "mnist.npz"
 MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
-
-
-class DataUnavailableError(RuntimeError):
-    """No source could provide a dataset; the message says what was tried and what to do."""
 
 
 @dataclass
@@ -42,12 +40,6 @@ class Digits:
             f"Digits(train={self.x_train.shape}, test={self.x_test.shape}, "
             f"source={self.source!r})"
         )
-
-
-def data_dir() -> Path | None:
-    """The offline data folder named by ``WORKSHOP_DATA_DIR``, or None when unset."""
-    value = os.environ.get(DATA_DIR_ENV_VAR, "").strip()
-    return Path(value).expanduser() if value else None
 
 
 def read_mnist_npz(path: str | os.PathLike) -> Digits:
@@ -94,10 +86,10 @@ def load_mnist(source: str = "auto", verbose: bool = True) -> Digits:
         return digits
 
     tried = []
-    folder = data_dir()
+    folder = runtime.data_dir()
     if source in ("auto", "offline"):
         if folder is None:
-            tried.append(f"offline folder: {DATA_DIR_ENV_VAR} is not set")
+            tried.append(f"offline folder: {runtime.DATA_DIR_ENV_VAR} is not set")
         elif not (folder / MNIST_FILE).is_file():
             tried.append(f"offline folder: no {MNIST_FILE} in {folder}")
         else:
@@ -131,7 +123,7 @@ def load_mnist(source: str = "auto", verbose: bool = True) -> Digits:
         + "\n  - ".join(tried)
         + f"\nWhat to do: download mnist.npz (keras' layout, e.g. from a machine with internet: "
         f"python -c \"import keras; keras.datasets.mnist.load_data()\" then copy "
-        f"~/.keras/datasets/mnist.npz), put it in a folder and set {DATA_DIR_ENV_VAR} to that "
+        f"~/.keras/datasets/mnist.npz), put it in a folder and set {runtime.DATA_DIR_ENV_VAR} to that "
         f"folder. Or set WORKSHOP_MODE=smoke to run on the procedural stand-in digits."
     )
 
@@ -203,50 +195,3 @@ def procedural_standin(train: int = 2000, test: int = 500, seed: int = 0) -> Dig
     x_train, y_train = procedural_digits(train, seed=seed)
     x_test, y_test = procedural_digits(test, seed=seed + 1)
     return Digits(x_train, y_train, x_test, y_test, source="procedural stand-in")
-
-
-# --- Pipelines -------------------------------------------------------------------------
-
-
-def to_unit_range(images: np.ndarray) -> np.ndarray:
-    """uint8 images (N, H, W) or (N, H, W, C) in [0, 255] -> float32 (N, H, W, C) in [-1, 1]."""
-    images = np.asarray(images)
-    if images.dtype != np.uint8:
-        raise ValueError(
-            f"Expected uint8 pixel values in [0, 255], got dtype {images.dtype}. "
-            "Pass the raw images, not already-scaled ones."
-        )
-    if images.ndim == 3:
-        images = images[..., None]
-    if images.ndim != 4:
-        raise ValueError(f"Expected images of shape (N, H, W) or (N, H, W, C), got {images.shape}.")
-    return images.astype(np.float32) / 127.5 - 1.0
-
-
-def image_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = True, seed: int = 0):
-    """A ``tf.data`` pipeline of float32 images in [-1, 1] (and labels, when given).
-
-    Batches are full-sized (the remainder is dropped) so every train step sees the same shape.
-    """
-    import tensorflow as tf
-
-    scaled = to_unit_range(images)
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
-    if batch_size > len(scaled):
-        raise ValueError(
-            f"batch_size={batch_size} is larger than the {len(scaled)} images given; "
-            "use a smaller batch or more images."
-        )
-    if labels is not None:
-        labels = np.asarray(labels)
-        if labels.shape != (len(scaled),):
-            raise ValueError(
-                f"Expected one label per image, shape ({len(scaled)},), got {labels.shape}."
-            )
-        dataset = tf.data.Dataset.from_tensor_slices((scaled, labels.astype(np.int32)))
-    else:
-        dataset = tf.data.Dataset.from_tensor_slices(scaled)
-    if shuffle:
-        dataset = dataset.shuffle(len(scaled), seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)

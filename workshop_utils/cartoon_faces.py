@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .datasets import Faces
+
 #: The attributes a procedural face has, named as in CelebA's ``list_attr_celeba.txt``.
 FACE_ATTRIBUTES = (
     "Bangs", "Black_Hair", "Blond_Hair", "Eyeglasses", "Male", "Pale_Skin", "Smiling", "Wearing_Hat",
@@ -181,3 +183,13 @@ def procedural_faces(count: int, seed: int = 0, size: int = 64) -> tuple[np.ndar
     images = np.concatenate([render_faces(attributes[start:start + 256], seed=seed * 7919 + start, size=size)
                              for start in range(0, count, 256)])
     return images, attributes
+
+
+def load_faces(count: int = 20_000, seed: int = 0, verbose: bool = True) -> Faces:
+    """``count`` procedural faces as a :class:`~workshop_utils.datasets.Faces` record, the
+    same record CelebA's loader returns; drawn here, no network, and never silently."""
+    images, attributes = procedural_faces(count, seed=seed)
+    faces = Faces(images, attributes, FACE_ATTRIBUTES, "procedural faces (a stand-in, not CelebA)")
+    if verbose:
+        print(f"Using PROCEDURAL faces, not CelebA: {faces}")
+    return faces

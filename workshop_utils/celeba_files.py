@@ -1,0 +1,226 @@
+"""Reading CelebA's files: the attribute table, and JPEGs (a folder, a zip or parquet) cropped to 64 x 64.
+
+Every reader checks what it reads and raises a ValueError that says what is wrong with
+which file; nothing here touches the network (``celeba_sources``) or the cache (``celeba``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+#: CelebA's 40 attributes, in the order of the official ``list_attr_celeba.txt``.
+CELEBA_ATTRIBUTES = (
+    "5_o_Clock_Shadow", "Arched_Eyebrows", "Attractive", "Bags_Under_Eyes", "Bald", "Bangs",
+    "Big_Lips", "Big_Nose", "Black_Hair", "Blond_Hair", "Blurry", "Brown_Hair", "Bushy_Eyebrows",
+    "Chubby", "Double_Chin", "Eyeglasses", "Goatee", "Gray_Hair", "Heavy_Makeup", "High_Cheekbones",
+    "Male", "Mouth_Slightly_Open", "Mustache", "Narrow_Eyes", "No_Beard", "Oval_Face", "Pale_Skin",
+    "Pointy_Nose", "Receding_Hairline", "Rosy_Cheeks", "Sideburns", "Smiling", "Straight_Hair",
+    "Wavy_Hair", "Wearing_Earrings", "Wearing_Hat", "Wearing_Lipstick", "Wearing_Necklace",
+    "Wearing_Necktie", "Young",
+)
+IMAGE_SIZE = 64
+CROP_FRACTION = 148 / 178  # the centre square that holds the face of an aligned 178 x 218 photo
+
+
+def read_attribute_table(path) -> tuple[list, np.ndarray, tuple]:
+    """Read ``list_attr_celeba.txt`` (official) or ``list_attr_celeba.csv`` (Kaggle copy).
+
+    Returns (image file names, uint8 0/1 attributes of shape (N, 40), names). The official
+    file is: a count, a line of 40 names, then ``000001.jpg  -1  1 ...`` rows; -1/1 become
+    0/1. Anything else raises a ValueError saying what is wrong with the file.
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    if looks_like_html(raw[:1024]):
+        raise ValueError(f"{path.name} is an HTML page (a quota or sign-in page?), not CelebA's attribute file.")
+    try:
+        lines = [line for line in raw.decode("utf-8").splitlines() if line.strip()]
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path.name} is not a text file ({error}).") from None
+    if path.suffix == ".csv":
+        rows = [line.split(",") for line in lines]
+        header, rows = rows[0][1:], rows[1:]
+        expected_count = None
+    else:
+        if len(lines) < 2 or not lines[0].strip().isdigit():
+            raise ValueError(f"{path.name}: the first line should be the number of images, got {lines[:1]}.")
+        expected_count = int(lines[0])
+        header = lines[1].split()
+        rows = [line.split() for line in lines[2:]]
+    header = [name.strip() for name in header]
+    if len(header) != len(CELEBA_ATTRIBUTES):
+        raise ValueError(f"{path.name} names {len(header)} attributes; CelebA has {len(CELEBA_ATTRIBUTES)}.")
+    if tuple(header) != CELEBA_ATTRIBUTES:
+        wrong = [name for name in header if name not in CELEBA_ATTRIBUTES]
+        raise ValueError(f"{path.name} has attribute names that are not CelebA's: {wrong[:3] or 'a different order'}.")
+    if expected_count is not None and len(rows) != expected_count:
+        raise ValueError(f"{path.name} announces {expected_count} images but has {len(rows)} rows (cut off?).")
+    bad = next((index for index, row in enumerate(rows) if len(row) != len(header) + 1), None)
+    if bad is not None:
+        raise ValueError(f"{path.name}, row {bad + 1}: expected a file name and {len(header)} values, "
+                         f"got {len(rows[bad])} fields.")
+    try:
+        values = np.array([row[1:] for row in rows], dtype=np.int8)
+    except (ValueError, OverflowError) as error:
+        raise ValueError(f"{path.name}: attribute values must be -1 or 1 ({error}).") from None
+    if values.size and not np.isin(values, (-1, 1)).all():
+        raise ValueError(f"{path.name}: attribute values must be -1 or 1.")
+    return [row[0].strip() for row in rows], (values > 0).astype(np.uint8), CELEBA_ATTRIBUTES
+
+
+def looks_like_html(head: bytes) -> bool:
+    start = head.lstrip()[:256].lower()
+    return start.startswith(b"<!doctype html") or start.startswith(b"<html") or b"<head" in start[:100]
+
+
+def crop_and_resize(image, size: int = IMAGE_SIZE) -> np.ndarray:
+    """A PIL image -> uint8 (size, size, 3): its centre square (CROP_FRACTION of the width of
+    an aligned CelebA photo), resized. JPEGs are decoded at a reduced scale when that still
+    leaves enough pixels, which is several times faster."""
+    from PIL import Image
+
+    if not isinstance(image, Image.Image):
+        raise ValueError(f"Expected a PIL image (PIL.Image.open(path)), got {type(image).__name__}.")
+    width, height = image.size
+    side = min(width, height) * CROP_FRACTION
+    scale = 1
+    while scale < 8 and side / (scale * 2) >= size:
+        scale *= 2
+    if scale > 1 and getattr(image, "format", None) == "JPEG":
+        image.draft("RGB", (width // scale, height // scale))
+        width, height = image.size
+        side = min(width, height) * CROP_FRACTION
+    image = image.convert("RGB")
+    left, top = (width - side) / 2, (height - side) / 2
+    resized = image.resize((size, size), Image.Resampling.BILINEAR, box=(left, top, left + side, top + side),
+                           reducing_gap=2.0)
+    return np.asarray(resized, dtype=np.uint8)
+
+
+def _decode(data: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return crop_and_resize(image)
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ValueError(f"an image could not be decoded ({type(error).__name__}: {error})") from None
+
+
+def _preprocess(items, count: int, description: str, verbose: bool) -> np.ndarray:
+    """Decode and crop ``count`` encoded images (an iterable of bytes) on a few threads.
+
+    The iterable is read 1,024 items at a time (``pool.map`` would read it all first), so
+    memory stays bounded and the progress bar moves from the first image."""
+    import itertools
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tqdm.auto import tqdm
+
+    images = np.empty((count, IMAGE_SIZE, IMAGE_SIZE, 3), np.uint8)
+    items, done = iter(items), 0
+    with ThreadPoolExecutor(max_workers=4) as pool, \
+            tqdm(total=count, desc=description, unit="img", disable=not verbose) as progress:
+        while chunk := list(itertools.islice(items, min(1024, count - done))):
+            images[done:done + len(chunk)] = list(pool.map(_decode, chunk))
+            done += len(chunk)
+            progress.update(len(chunk))
+    return images
+
+
+def find_celeba_files(root):
+    """(images, attribute file) under ``root``: images is an ``img_align_celeba`` folder of
+    JPEGs or ``img_align_celeba.zip``; the attribute file is the .txt or the Kaggle .csv."""
+    root = Path(root)
+    attribute_files = sorted(root.rglob("list_attr_celeba.txt")) + sorted(root.rglob("list_attr_celeba.csv"))
+    if not attribute_files:
+        raise FileNotFoundError(f"no list_attr_celeba.txt (or .csv) under {root}")
+    zips = sorted(root.rglob("img_align_celeba.zip"))
+    folders = sorted((p for p in root.rglob("img_align_celeba") if p.is_dir() and any(p.glob("*.jpg"))),
+                     key=lambda p: len(p.parts))
+    if folders:
+        return folders[0], attribute_files[0]
+    if zips:
+        return zips[0], attribute_files[0]
+    raise FileNotFoundError(f"no img_align_celeba folder of JPEGs or img_align_celeba.zip under {root}")
+
+
+def read_celeba_files(images_path, attributes_path, limit: int | None = None, verbose: bool = True):
+    """Preprocess the official layout: an ``img_align_celeba`` folder (or its zip) and the
+    attribute file. Returns (uint8 images (N, 64, 64, 3), uint8 attributes (N, 40)).
+    Anything missing or malformed raises a ValueError saying what."""
+    import zipfile
+
+    names, attributes, _ = read_attribute_table(attributes_path)
+    count = len(names) if limit is None else min(limit, len(names))
+    names, attributes = names[:count], attributes[:count]
+    images_path = Path(images_path)
+    if images_path.is_dir():
+        missing = [name for name in names if not (images_path / name).is_file()]
+        if missing:
+            raise ValueError(f"{len(missing)} images named in the attribute file are missing from "
+                             f"{images_path} (first: {missing[0]}).")
+        items = ((images_path / name).read_bytes() for name in names)
+        return _preprocess(items, count, "Preprocessing CelebA", verbose), attributes
+    with open(images_path, "rb") as handle:
+        if looks_like_html(handle.read(1024)):
+            raise ValueError(f"{images_path.name} is an HTML page (a quota or sign-in page?), not a zip.")
+    try:
+        archive = zipfile.ZipFile(images_path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ValueError(f"{images_path.name} is not a readable zip ({error}); it may be cut off.") from None
+    with archive:
+        members = {Path(info.filename).name: info for info in archive.infolist() if info.filename.endswith(".jpg")}
+        missing = [name for name in names if name not in members]
+        if missing:
+            raise ValueError(f"{len(missing)} images named in the attribute file are missing from "
+                             f"{images_path.name} (first: {missing[0]}).")
+        try:
+            items = (archive.read(members[name]) for name in names)
+            return _preprocess(items, count, "Preprocessing CelebA", verbose), attributes
+        except (zipfile.BadZipFile, EOFError, OSError) as error:
+            raise ValueError(f"{images_path.name} is damaged ({error}); delete it and fetch it again.") from None
+
+
+def read_celeba_parquet(paths, limit: int | None = None, verbose: bool = True):
+    """Preprocess a Hugging Face mirror's parquet files: an ``image`` column ({bytes, path})
+    and the 40 attributes as columns (bool, 0/1 or -1/1) or as one ``attributes`` struct."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    encoded, rows = [], []
+    for path in paths:
+        try:
+            table = pq.read_table(path)
+        except Exception as error:  # pyarrow raises several kinds for a damaged file
+            raise ValueError(f"{getattr(path, 'name', path)} is not a readable parquet file "
+                             f"({type(error).__name__}: {error}).") from None
+        if "image" not in table.column_names:
+            raise ValueError(f"{getattr(path, 'name', path)} has no 'image' column (columns: {table.column_names[:5]}...).")
+        columns = {name: table.column(name) for name in table.column_names}
+        if "attributes" in columns:  # one struct column holding the 40 attributes
+            struct = columns.pop("attributes").combine_chunks()
+            columns.update({field.name: struct.field(index) for index, field in enumerate(struct.type)})
+        missing = [name for name in CELEBA_ATTRIBUTES if name not in columns]
+        if missing:
+            present = len(CELEBA_ATTRIBUTES) - len(missing)
+            raise ValueError(f"{getattr(path, 'name', path)} has {present} of CelebA's 40 attribute columns "
+                             f"(missing e.g. {missing[0]}).")
+        take = len(table) if limit is None else min(len(table), limit - len(encoded))
+        images = table.column("image").slice(0, take).to_pylist()
+        encoded += [image["bytes"] if isinstance(image, dict) else image for image in images]
+        # booleans, 0/1 or -1/1 (as numbers or strings): 1 and True mean "has it"
+        has_it = pa.array(["1", "true"])
+        flags = [pc.is_in(pc.utf8_lower(pc.cast(columns[name].slice(0, take), pa.string())), value_set=has_it)
+                 for name in CELEBA_ATTRIBUTES]
+        rows.append(np.stack([flag.to_numpy(zero_copy_only=False) for flag in flags], axis=1).astype(np.uint8))
+        if limit is not None and len(encoded) >= limit:
+            break
+    if not encoded:
+        raise ValueError("the parquet files hold no images.")
+    return _preprocess(encoded, len(encoded), "Preprocessing CelebA", verbose), np.concatenate(rows)

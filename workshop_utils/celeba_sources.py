@@ -1,0 +1,212 @@
+"""Where CelebA comes from, tried in order: the offline folder, a Hugging Face mirror, the
+Kaggle copy, then the official Google Drive files. Each source fetches files and hands them
+to ``celeba_files`` to read; a source that fails raises :class:`SourceFailed` with one line.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from . import runtime
+from .celeba_files import find_celeba_files, looks_like_html, read_celeba_files, read_celeba_parquet
+
+HF_REPOSITORY = "flwrlabs/celeba"  # parquet: image + celeb_id + the 40 attributes as booleans
+KAGGLE_HANDLE = "jessicali9530/celeba-dataset"  # img_align_celeba/ + list_attr_celeba.csv
+DRIVE_FILES = {  # the official release's Google Drive ids and MD5 sums (as torchvision lists them)
+    "img_align_celeba.zip": ("1cNIac61PSA_LqDFYFUeyaQYekYPc75NH", "00d2c5bc6d35e252742224ab0c1e8fcb"),
+    "list_attr_celeba.txt": ("0B7EVK8r0v71pblRyaVFSWGxPY0U", "75e246fa4810816ffd6ee81facbd244c"),
+}
+
+
+class SourceFailed(Exception):
+    """One source could not provide CelebA; the message is one line saying why."""
+
+
+def _find_files(root):
+    try:
+        return find_celeba_files(root)
+    except FileNotFoundError as error:
+        raise SourceFailed(str(error)) from None
+
+
+class OfflineFolder:
+    """The offline folder (``WORKSHOP_DATA_DIR`` unless a path is given): a cache folder this
+    module wrote, or the official files (or the Kaggle copy) placed by hand."""
+
+    name = "offline folder"
+
+    def __init__(self, path=None):
+        self.path = path
+
+    def load(self, limit, workdir, verbose):
+        folder = Path(self.path) if self.path is not None else runtime.data_dir()
+        if folder is None:
+            raise SourceFailed(f"{runtime.DATA_DIR_ENV_VAR} is not set")
+        if not folder.is_dir():
+            raise SourceFailed(f"{folder} is not a folder")
+        images, attributes = _find_files(folder)
+        return read_celeba_files(images, attributes, limit, verbose)
+
+
+class HuggingFaceMirror:
+    """A public Hugging Face mirror of CelebA with attributes, as parquet files, fetched one
+    file at a time (``huggingface_hub``) until ``limit`` images are in."""
+
+    def __init__(self, repo_id=HF_REPOSITORY, endpoint=None):
+        self.repo_id = repo_id
+        self.endpoint = endpoint
+        self.name = f"Hugging Face mirror {repo_id}"
+
+    def load(self, limit, workdir, verbose):
+        import pyarrow.parquet as pq
+        from huggingface_hub import HfApi, hf_hub_download
+
+        api = HfApi(endpoint=self.endpoint)
+        try:
+            files = [f for f in api.list_repo_files(self.repo_id, repo_type="dataset") if f.endswith(".parquet")]
+        except ValueError as error:  # JSON that does not parse: a portal, proxy or quota page
+            raise SourceFailed(f"the answer was not the Hugging Face API's (an HTML page?): {error}") from None
+        if not files:
+            raise SourceFailed(f"{self.repo_id} holds no parquet files")
+        order = {"train": 0, "valid": 1, "validation": 1, "test": 2}
+        files.sort(key=lambda f: (min((v for k, v in order.items() if k in f), default=3), f))
+        paths, rows = [], 0
+        for file in files:
+            paths.append(hf_hub_download(self.repo_id, file, repo_type="dataset", cache_dir=workdir / "huggingface",
+                                         endpoint=self.endpoint))
+            rows += pq.ParquetFile(paths[-1]).metadata.num_rows
+            if limit is not None and rows >= limit:
+                break
+        return read_celeba_parquet(paths, limit, verbose)
+
+
+class KaggleCopy:
+    """The widely used Kaggle copy (``kagglehub``): ``img_align_celeba/`` and a CSV of attributes."""
+
+    def __init__(self, handle=KAGGLE_HANDLE):
+        self.handle = handle
+        self.name = f"Kaggle copy {handle}"
+
+    def load(self, limit, workdir, verbose):
+        import kagglehub
+
+        folder = kagglehub.dataset_download(self.handle)
+        images, attributes = _find_files(folder)
+        return read_celeba_files(images, attributes, limit, verbose)
+
+
+class GoogleDrive:
+    """The official release's Google Drive files (``gdown``), checked against their MD5 sums.
+
+    ``urls`` and ``md5`` (dicts by file name) override where the files come from and what
+    they must hash to: a classroom server, or a test's local server. ``timeout`` is the
+    (connect, read) time-out in seconds; a server error (5xx) or a dropped connection is
+    retried ``retries`` times, waiting ``backoff`` seconds, then twice that, and so on. A
+    time-out is not retried: a stalled server is left for the next source.
+    """
+
+    name = "Google Drive (official files)"
+
+    def __init__(self, urls=None, md5=None, timeout=(10, 60), retries=2, backoff=1.0):
+        self.urls = urls or {}
+        self.backoff = backoff
+        self.md5 = md5 or {name: checksum for name, (_, checksum) in DRIVE_FILES.items()}
+        self.timeout = timeout
+        self.retries = retries
+
+    def load(self, limit, workdir, verbose):
+        target = workdir / "drive"
+        target.mkdir(parents=True, exist_ok=True)
+        for file_name, (file_id, _) in DRIVE_FILES.items():
+            final = target / file_name
+            if not final.is_file():
+                self.fetch(file_name, file_id, final, verbose)
+        try:
+            return read_celeba_files(target / "img_align_celeba.zip", target / "list_attr_celeba.txt", limit, verbose)
+        except ValueError:
+            for file_name in DRIVE_FILES:  # a bad file is not kept for next time
+                (target / file_name).unlink(missing_ok=True)
+            raise
+
+    def fetch(self, file_name, file_id, final, verbose):
+        """Download one file into a scratch folder, verify it, then move it into place."""
+        import hashlib
+        import shutil
+        import tempfile
+
+        with tempfile.TemporaryDirectory(dir=final.parent, prefix=".part-") as scratch:
+            partial = Path(scratch) / file_name
+            url = self.urls.get(file_name)
+            for attempt in range(self.retries + 1):
+                try:
+                    result = _gdown_download(self.timeout, url=url, id=None if url else file_id,
+                                             output=str(partial), quiet=not verbose)
+                    break
+                except Exception as error:  # gdown raises its own and requests' errors
+                    status = getattr(getattr(error, "response", None), "status_code", None)
+                    if attempt < self.retries and (status is None or status >= 500) and not _is_timeout(error):
+                        time.sleep(self.backoff * 2 ** attempt)  # a server error or a dropped connection
+                        partial.unlink(missing_ok=True)
+                        continue
+                    raise SourceFailed(f"{file_name}: {first_line(error)}") from None
+            if result is None or not partial.is_file():
+                raise SourceFailed(f"{file_name}: the download did not complete")
+            digest = hashlib.md5()
+            with open(partial, "rb") as handle:
+                head = handle.read(1024)
+                if looks_like_html(head):
+                    raise SourceFailed(f"{file_name}: got an HTML page (a quota or sign-in page), not the file")
+                digest.update(head)
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            expected = self.md5.get(file_name)
+            if expected and digest.hexdigest() != expected:
+                raise SourceFailed(f"{file_name}: MD5 {digest.hexdigest()} is not the expected {expected} "
+                                   f"({partial.stat().st_size} bytes: cut off or a different file)")
+            shutil.move(partial, final)
+
+
+def _gdown_download(timeout, **arguments):
+    """``gdown.download(**arguments)`` with a (connect, read) time-out on its every request,
+    and an HTTP error raised as an error, in every gdown version.
+
+    gdown 6 takes ``timeout`` and raises on HTTP errors. gdown 5 (Colab's 5.2.2) does neither:
+    it would wait forever on a stalled server and save a 404 or 500 page as the file. So for
+    the call, its requests session gets the time-out and raises on 4xx/5xx as gdown 6 does."""
+    import inspect
+
+    import gdown
+    import requests
+
+    if "timeout" in inspect.signature(gdown.download).parameters:
+        return gdown.download(timeout=timeout, **arguments)
+    original = requests.Session.request
+
+    def request(session, method, url, **options):
+        options.setdefault("timeout", timeout)
+        response = original(session, method, url, **options)
+        response.raise_for_status()
+        return response
+
+    requests.Session.request = request
+    try:
+        return gdown.download(**arguments)
+    finally:
+        requests.Session.request = original
+
+
+def default_sources():
+    """The sources :func:`load_celeba` tries, in order."""
+    return [OfflineFolder(), HuggingFaceMirror(), KaggleCopy(), GoogleDrive()]
+
+
+def _is_timeout(error) -> bool:
+    import requests
+
+    return isinstance(error, (requests.Timeout, TimeoutError)) or "timed out" in str(error).lower()
+
+
+def first_line(error) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0][:200]}" if text else type(error).__name__
