@@ -46,7 +46,7 @@ def build(config, num_attributes, seed):
     keras.utils.set_random_seed(seed)
     generator = face_models.build_face_generator(config["latent_dim"], num_attributes, widths=tuple(config["g_widths"]))
     discriminator = face_models.build_face_discriminator(num_attributes, widths=tuple(config["d_widths"]))
-    gan = face_models.VACGAN(generator, discriminator, config["latent_dim"], class_weight=config["class_weight"],
+    gan = face_models.VACGAN(generator, discriminator, class_weight=config["class_weight"],
                         d_steps=config["d_steps"], seed=seed)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(config["d_lr"], beta_1=config["beta_1"], beta_2=0.9),

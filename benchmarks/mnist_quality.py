@@ -81,13 +81,13 @@ NOTEBOOK = dict(latent_dim=64, batch_size=64, learning_rate=5e-4, beta_1=0.5, r1
 
 def build(name):
     if name == "notebook":
-        gan = models.GAN(models.build_generator(NOTEBOOK["latent_dim"]), models.build_discriminator(),
-                         NOTEBOOK["latent_dim"], r1_gamma=NOTEBOOK["r1_gamma"])
+        gan = models.R1GAN(models.build_generator(NOTEBOOK["latent_dim"]), models.build_discriminator(),
+                           r1_gamma=NOTEBOOK["r1_gamma"])
         optimizer = lambda: keras.optimizers.Adam(NOTEBOOK["learning_rate"], beta_1=NOTEBOOK["beta_1"])  # noqa: E731
         return gan, optimizer, NOTEBOOK["batch_size"]
     if name == "conditional":
         gan = models.ConditionalGAN(models.build_conditional_generator(NOTEBOOK["latent_dim"]),
-                                    models.build_conditional_discriminator(), NOTEBOOK["latent_dim"],
+                                    models.build_conditional_discriminator(),
                                     r1_gamma=NOTEBOOK["r1_gamma"])
         optimizer = lambda: keras.optimizers.Adam(NOTEBOOK["learning_rate"], beta_1=NOTEBOOK["beta_1"])  # noqa: E731
         return gan, optimizer, NOTEBOOK["batch_size"]

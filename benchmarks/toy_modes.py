@@ -38,7 +38,7 @@ def train_toy(loss, spectral_norm, seed, steps, batch_size=256, d_learning_rate=
     keras.utils.set_random_seed(seed)
     points, _ = toys.ring_of_gaussians(min(steps * batch_size, 100_000), seed=seed, **RING)
     gan = models.GAN(toys.build_toy_generator(latent_dim), toys.build_toy_discriminator(spectral_norm=spectral_norm),
-                     latent_dim, loss=loss, seed=seed)
+                     loss=loss, seed=seed)
     gan.compile(d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=beta_1),
                 g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=beta_1))
     data = tf.data.Dataset.from_tensor_slices(points).shuffle(len(points), seed=seed).repeat().batch(batch_size)

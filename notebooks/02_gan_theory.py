@@ -167,7 +167,7 @@ right.legend(fontsize="small");
 # A GAN whose generator draws single numbers; data: N(2, 0.5^2)
 keras.utils.set_random_seed(0)
 gaussian_gan = models.GAN(toys.build_toy_generator(params.latent_dim, output_dim=1),
-                          toys.build_toy_discriminator(input_dim=1), params.latent_dim)
+                          toys.build_toy_discriminator(input_dim=1))
 gaussian_gan.compile(d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5),
                      g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5))
 real_stream = tf.data.Dataset.from_tensor_slices(real_1d).shuffle(20_000).repeat().batch(params.batch_size)
@@ -213,7 +213,7 @@ settings = {"G 10x faster than D": dict(g_learning_rate=5e-3, d_learning_rate=5e
 def train_ring_gan(row, name, g_learning_rate, d_learning_rate, spectral_norm):
     keras.utils.set_random_seed(1)
     gan = models.GAN(toys.build_toy_generator(params.latent_dim),
-                     toys.build_toy_discriminator(spectral_norm=spectral_norm), params.latent_dim)
+                     toys.build_toy_discriminator(spectral_norm=spectral_norm))
     gan.compile(d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=0.5))
     for round_index, ax in enumerate(row):
@@ -322,7 +322,7 @@ def build_conditional_toy_discriminator(modes=8):
 # Train the conditional toy on (point, mode) pairs
 keras.utils.set_random_seed(2)
 conditional_toy = models.ConditionalGAN(build_conditional_toy_generator(params.latent_dim),
-                                        build_conditional_toy_discriminator(), params.latent_dim)
+                                        build_conditional_toy_discriminator(), r1_gamma=0.0)
 conditional_toy.compile(d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5),
                         g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5))
 labelled_ring = tf.data.Dataset.from_tensor_slices((ring, ring_modes.astype("int32"))).shuffle(50_000).repeat()
@@ -386,7 +386,7 @@ import ipywidgets as widgets
 
 def explore(loss="non_saturating", spectral_norm=False, learning_rate=1e-3, steps=1000):
     keras.utils.set_random_seed(0)
-    gan = models.GAN(toys.build_toy_generator(), toys.build_toy_discriminator(spectral_norm=spectral_norm), 2, loss=loss)
+    gan = models.GAN(toys.build_toy_generator(), toys.build_toy_discriminator(spectral_norm=spectral_norm), loss=loss)
     gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5))
     gan.fit(ring_stream, epochs=1, steps_per_epoch=steps, verbose=0)

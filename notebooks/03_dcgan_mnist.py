@@ -264,32 +264,23 @@ print(f"L_G = {float(losses.nonsaturating_generator_loss(undecided)):.3f}")
 # 2. **Generator step.** Draw fresh $z$, score $G(z)$ with $D$, and move $G$'s weights
 #    down the gradient of $L_G$. The gradient flows *through* $D$, but only $G$ changes.
 #
-# One addition to step 1, the **R1 penalty** (Mescheder et al., 2018): $D$ also pays
-# $\frac{\gamma}{2}\,\lVert \nabla_x l(x) \rVert^2$ on real images, the squared slope of its
-# score where the real digits are. A $D$ whose score jumps steeply around real images
-# gives $G$ erratic gradients, and the game swings from one favourite digit to another;
-# a smooth $D$ gives steadier ones. Getting the slope takes a second `GradientTape`
-# inside the first: the inner one differentiates $l(x)$ with respect to the *pixels*, and
-# the outer one differentiates the penalty with respect to $D$'s weights. That extra
-# backward pass costs some steps per second; the figures after training show it pays.
-#
 # The losses and $D$'s mean outputs go into `keras.metrics.Mean` trackers, which `fit()`
 # shows in its progress bar and resets every epoch. The random $z$ comes from a
 # `keras.random.SeedGenerator`, so a run is reproducible. (`generate` and `discriminate`
-# are one-liners here; the conditional GAN at the end overrides them to pass labels.)
+# are one-liners here; the conditional GAN at the end overrides them to pass labels.
+# `penalty` adds nothing yet: it is where the next section adds to $D$'s loss.)
 
 # %%
 # The GAN: a keras.Model whose train_step plays one round of the game  # @save
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other by ``fit()``."""
 
-    def __init__(self, generator, discriminator, latent_dim, loss="non_saturating", r1_gamma=0.0, seed=0):
+    def __init__(self, generator, discriminator, loss="non_saturating", seed=0):
         super().__init__()
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = latent_dim
+        self.latent_dim = generator.inputs[0].shape[-1]  # the size of z, as G was built
         self.d_loss_fn, self.g_loss_fn = losses.get_gan_loss(loss)
-        self.r1_gamma = r1_gamma  # weight of the R1 penalty on D's slope at real images
         self.seed_generator = keras.random.SeedGenerator(seed)  # noise z, reproducibly
         self.trackers = {
             name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "D(x)", "D(G(z))")
@@ -310,24 +301,21 @@ class GAN(keras.Model):
     def discriminate(self, images, labels=None, training=False):
         return self.discriminator(images, training=training)
 
+    def penalty(self, real_images, labels):
+        return 0.0  # nothing added to D's loss here; R1GAN below adds the R1 penalty
+
     def train_step(self, data):
         real_images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)  # labels: None if unlabelled
-        real_images = ops.convert_to_tensor(real_images)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: push l(x) up on real images, l(G(z)) down on fakes.
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
             fake_images = self.generate(z, labels, training=True)
-            with tf.GradientTape() as slope_tape:  # a tape inside a tape: D's slope at real images
-                slope_tape.watch(real_images)
-                real_logits = self.discriminate(real_images, labels, training=True)
-                real_sum = ops.sum(real_logits)
-            slopes = slope_tape.gradient(real_sum, real_images)  # d l(x) / d x, one per pixel
-            r1_penalty = ops.sum(ops.square(slopes)) / ops.cast(batch_size, slopes.dtype)
+            real_logits = self.discriminate(real_images, labels, training=True)
             fake_logits = self.discriminate(fake_images, labels, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits)
-            d_total = d_loss + 0.5 * self.r1_gamma * r1_penalty
+            d_total = d_loss + self.penalty(real_images, labels)
         grads = tape.gradient(d_total, self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
@@ -346,9 +334,43 @@ class GAN(keras.Model):
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
 
+# %% [markdown]
+# ### One addition to step 1: the R1 penalty
+# The **R1 penalty** (Mescheder et al., 2018): $D$ also pays
+# $\frac{\gamma}{2}\,\lVert \nabla_x l(x) \rVert^2$ on real images, the squared slope of its
+# score where the real digits are. A $D$ whose score jumps steeply around real images
+# gives $G$ erratic gradients, and the game swings from one favourite digit to another;
+# a smooth $D$ gives steadier ones. Getting the slope takes a second `GradientTape`
+# inside the first: the inner one differentiates $l(x)$ with respect to the *pixels*, and
+# the outer one differentiates the penalty with respect to $D$'s weights. That extra
+# backward pass costs some steps per second; the figures after training show it pays.
+#
+# `R1GAN` keeps the whole train step and fills in `penalty`; a plain `GAN` never computes it.
+
+# %%
+# The R1 penalty: D's squared slope at real images, added to D's loss  # @save
+class R1GAN(GAN):
+    """The same game; D also pays (gamma / 2) |d l(x) / d x|^2 on real images (the R1 penalty)."""
+
+    def __init__(self, generator, discriminator, r1_gamma=1.0, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.r1_gamma = r1_gamma
+
+    def penalty(self, real_images, labels):
+        if not self.r1_gamma:  # gamma 0: the plain game, and nothing computed
+            return 0.0
+        real_images = ops.convert_to_tensor(real_images)
+        with tf.GradientTape() as slope_tape:  # a tape inside train_step's tape
+            slope_tape.watch(real_images)
+            real_sum = ops.sum(self.discriminate(real_images, labels, training=True))
+        slopes = slope_tape.gradient(real_sum, real_images)  # d l(x) / d x, one per pixel
+        squared_slope = ops.sum(ops.square(slopes)) / ops.cast(ops.shape(slopes)[0], slopes.dtype)
+        return 0.5 * self.r1_gamma * squared_slope
+
+
 # %%
 # One optimizer per network: each player makes its own moves
-gan = GAN(generator, discriminator, params.latent_dim, r1_gamma=params.r1_gamma)
+gan = R1GAN(generator, discriminator, r1_gamma=params.r1_gamma)
 gan.compile(
     d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
     g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
@@ -535,7 +557,7 @@ def build_conditional_discriminator(num_classes=10):
 
 # %%
 # The conditional GAN: same train step, labels passed on  # @save
-class ConditionalGAN(GAN):
+class ConditionalGAN(R1GAN):
     """The same train step; G and D are also told which digit each image shows."""
 
     def generate(self, z, labels=None, training=False):
@@ -554,7 +576,7 @@ class ConditionalGAN(GAN):
 # Train the conditional GAN for race_seconds of training time, scoring as it goes
 keras.utils.set_random_seed(42)
 cgan = ConditionalGAN(build_conditional_generator(params.latent_dim), build_conditional_discriminator(),
-                     params.latent_dim, r1_gamma=params.r1_gamma)
+                      r1_gamma=params.r1_gamma)
 cgan.compile(
     d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
     g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),

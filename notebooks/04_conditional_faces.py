@@ -269,11 +269,11 @@ class VACGAN(keras.Model):
     that G was asked for.
     """
 
-    def __init__(self, generator, discriminator, latent_dim, class_weight=1.0, d_steps=1, seed=0):
+    def __init__(self, generator, discriminator, class_weight=1.0, d_steps=1, seed=0):
         super().__init__()
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = latent_dim
+        self.latent_dim = generator.inputs[0].shape[-1]  # the size of z, as G was built
         self.class_weight = class_weight
         self.d_steps = d_steps
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -338,7 +338,7 @@ class VACGAN(keras.Model):
 
 # %%
 # The model, its optimizers, and the data pipeline (batches of images in [-1, 1] and attributes)
-gan = VACGAN(generator, discriminator, params.latent_dim, class_weight=params.class_weight,
+gan = VACGAN(generator, discriminator, class_weight=params.class_weight,
              d_steps=params.d_steps)
 gan.compile(
     d_optimizer=keras.optimizers.Adam(params.d_learning_rate, beta_1=params.beta_1, beta_2=0.9),

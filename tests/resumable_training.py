@@ -23,7 +23,7 @@ def main():
     keras.utils.set_random_seed(0)
     generator = face_models.build_face_generator(8, 8, widths=(16, 8, 8, 8))
     discriminator = face_models.build_face_discriminator(8, widths=(8, 8, 8, 8))
-    gan = face_models.VACGAN(generator, discriminator, 8)
+    gan = face_models.VACGAN(generator, discriminator)
     gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.0), keras.optimizers.Adam(2e-4, beta_1=0.0))
     images, attributes = cartoon_faces.procedural_faces(64, seed=1)
     dataset = datasets.attribute_dataset(images, attributes, batch_size=16).repeat()

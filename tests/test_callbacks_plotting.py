@@ -11,7 +11,7 @@ from workshop_utils import callbacks, datasets, mnist, models, plotting, runtime
 @pytest.fixture(scope="module")
 def gan_and_data():
     keras.utils.set_random_seed(0)
-    gan = models.GAN(models.build_generator(8), models.build_discriminator(), 8)
+    gan = models.GAN(models.build_generator(8), models.build_discriminator())
     gan.compile(d_optimizer=keras.optimizers.Adam(2e-4), g_optimizer=keras.optimizers.Adam(2e-4))
     images, labels = mnist.procedural_digits(160, seed=4)
     return gan, images, labels

@@ -57,7 +57,7 @@ def small_gan(num_attributes=8, latent_dim=8, seed=0):
     keras.utils.set_random_seed(seed)
     generator = face_models.build_face_generator(latent_dim, num_attributes, widths=(16, 8, 8, 8))
     discriminator = face_models.build_face_discriminator(num_attributes, widths=(8, 8, 8, 8))
-    gan = face_models.VACGAN(generator, discriminator, latent_dim, seed=seed)
+    gan = face_models.VACGAN(generator, discriminator, seed=seed)
     gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.0), keras.optimizers.Adam(2e-4, beta_1=0.0))
     return gan
 

@@ -49,7 +49,7 @@ def test_feature_map_grid_stretches_each_channel():
 
 
 def test_counts_must_be_positive():
-    gan = models.GAN(models.build_generator(8), models.build_discriminator(), 8)
+    gan = models.GAN(models.build_generator(8), models.build_discriminator())
     with pytest.raises(ValueError, match="positive int"):
         models.generate_images(gan, 0)
     with pytest.raises(ValueError, match="positive number of steps"):

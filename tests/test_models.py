@@ -39,7 +39,7 @@ def test_conditional_builders_take_labels():
 
 def test_fit_trains_both_players_and_logs_the_game(digits):
     keras.utils.set_random_seed(0)
-    gan = compiled(models.GAN(models.build_generator(16), models.build_discriminator(), 16))
+    gan = compiled(models.GAN(models.build_generator(16), models.build_discriminator()))
     before_g = [w.copy() for w in gan.generator.get_weights()]
     before_d = [w.copy() for w in gan.discriminator.get_weights()]
     history = gan.fit(datasets.image_dataset(digits[0], batch_size=32), epochs=1, verbose=0)
@@ -52,7 +52,7 @@ def test_fit_trains_both_players_and_logs_the_game(digits):
 
 def test_discriminator_learns_to_tell_real_from_fake(digits):
     keras.utils.set_random_seed(1)
-    gan = compiled(models.GAN(models.build_generator(16), models.build_discriminator(), 16), 1e-3)
+    gan = compiled(models.GAN(models.build_generator(16), models.build_discriminator()), 1e-3)
     gan.fit(datasets.image_dataset(digits[0], batch_size=32), epochs=3, verbose=0)
     real = datasets.to_unit_range(digits[0][:64])
     fake = models.generate_images(gan, 64)
@@ -63,7 +63,7 @@ def test_discriminator_learns_to_tell_real_from_fake(digits):
 
 def test_conditional_gan_trains_on_labelled_batches(digits):
     gan = compiled(models.ConditionalGAN(models.build_conditional_generator(16),
-                                         models.build_conditional_discriminator(), 16))
+                                         models.build_conditional_discriminator(), r1_gamma=0.0))
     history = gan.fit(datasets.image_dataset(*digits, batch_size=64), epochs=1, verbose=0)
     assert np.isfinite(history.history["g_loss"][-1])
     images = models.generate_images(gan, 12, labels=np.arange(12) % 10)
@@ -71,7 +71,7 @@ def test_conditional_gan_trains_on_labelled_batches(digits):
 
 
 def test_generate_images_checks_the_labels():
-    gan = models.GAN(models.build_generator(8), models.build_discriminator(), 8)
+    gan = models.GAN(models.build_generator(8), models.build_discriminator())
     assert models.generate_images(gan, 7, batch_size=3).shape == (7, 28, 28, 1)
     with pytest.raises(ValueError, match="Expected 5 labels"):
         models.generate_images(gan, 5, labels=[1, 2])
@@ -79,13 +79,13 @@ def test_generate_images_checks_the_labels():
 
 def test_unknown_loss_is_rejected_with_a_suggestion():
     with pytest.raises(ValueError, match="Did you mean 'minimax'"):
-        models.GAN(models.build_generator(8), models.build_discriminator(), 8, loss="minmax")
+        models.GAN(models.build_generator(8), models.build_discriminator(), loss="minmax")
 
 
 def test_a_nan_loss_stops_training_with_advice(digits):
     poisoned = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(1),
                                  layers.Lambda(lambda x: x * float("nan"))])
-    gan = compiled(models.GAN(models.build_generator(8), poisoned, 8))
+    gan = compiled(models.GAN(models.build_generator(8), poisoned))
     with pytest.raises(callbacks.NonFiniteLossError, match=r"non-finite value at training step 1 \(.*d_loss=nan") as error:
         gan.fit(datasets.image_dataset(digits[0], batch_size=32), epochs=5, verbose=0,
                 callbacks=[callbacks.StopOnNaN()])
@@ -127,7 +127,7 @@ def test_r1_penalty_adds_gamma_times_the_slope_to_a_linear_discriminators_gradie
     for r1_gamma in (0.0, gamma):  # the same start, the same z: only the penalty differs
         generator.set_weights(g_start)
         discriminator.set_weights(d_start)
-        gan = models.GAN(generator, discriminator, 8, r1_gamma=r1_gamma, seed=0)
+        gan = models.R1GAN(generator, discriminator, r1_gamma=r1_gamma, seed=0)
         gan.compile(d_optimizer=keras.optimizers.SGD(learning_rate),
                     g_optimizer=keras.optimizers.SGD(learning_rate))
         gan.train_step(batch)
@@ -142,7 +142,7 @@ def test_the_same_seed_gives_the_same_first_training_steps(digits):
 
     def first_steps():
         runtime.seed_everything(42)
-        gan = models.GAN(models.build_generator(64), models.build_discriminator(), 64, r1_gamma=1.0)
+        gan = models.R1GAN(models.build_generator(64), models.build_discriminator(), r1_gamma=1.0)
         compiled(gan, 5e-4)
         history = gan.fit(datasets.image_dataset(digits[0], batch_size=64), epochs=1, steps_per_epoch=3,
                           verbose=0)

@@ -88,7 +88,7 @@ def test_toy_discriminator_with_spectral_norm_is_normalised_in_training():
 
 
 def test_the_gan_class_trains_toy_models_too():
-    gan = models.GAN(toys.build_toy_generator(), toys.build_toy_discriminator(), 2, loss="hinge")
+    gan = models.GAN(toys.build_toy_generator(), toys.build_toy_discriminator(), loss="hinge")
     gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
     points, _ = toys.ring_of_gaussians(512)
     history = gan.fit(points, batch_size=128, epochs=1, verbose=0)

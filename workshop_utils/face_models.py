@@ -65,11 +65,11 @@ class VACGAN(keras.Model):
     that G was asked for.
     """
 
-    def __init__(self, generator, discriminator, latent_dim, class_weight=1.0, d_steps=1, seed=0):
+    def __init__(self, generator, discriminator, class_weight=1.0, d_steps=1, seed=0):
         super().__init__()
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = latent_dim
+        self.latent_dim = generator.inputs[0].shape[-1]  # the size of z, as G was built
         self.class_weight = class_weight
         self.d_steps = d_steps
         self.seed_generator = keras.random.SeedGenerator(seed)

@@ -75,13 +75,12 @@ def build_discriminator():
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other by ``fit()``."""
 
-    def __init__(self, generator, discriminator, latent_dim, loss="non_saturating", r1_gamma=0.0, seed=0):
+    def __init__(self, generator, discriminator, loss="non_saturating", seed=0):
         super().__init__()
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = latent_dim
+        self.latent_dim = generator.inputs[0].shape[-1]  # the size of z, as G was built
         self.d_loss_fn, self.g_loss_fn = losses.get_gan_loss(loss)
-        self.r1_gamma = r1_gamma  # weight of the R1 penalty on D's slope at real images
         self.seed_generator = keras.random.SeedGenerator(seed)  # noise z, reproducibly
         self.trackers = {
             name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "D(x)", "D(G(z))")
@@ -102,24 +101,21 @@ class GAN(keras.Model):
     def discriminate(self, images, labels=None, training=False):
         return self.discriminator(images, training=training)
 
+    def penalty(self, real_images, labels):
+        return 0.0  # nothing added to D's loss here; R1GAN below adds the R1 penalty
+
     def train_step(self, data):
         real_images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)  # labels: None if unlabelled
-        real_images = ops.convert_to_tensor(real_images)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: push l(x) up on real images, l(G(z)) down on fakes.
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
             fake_images = self.generate(z, labels, training=True)
-            with tf.GradientTape() as slope_tape:  # a tape inside a tape: D's slope at real images
-                slope_tape.watch(real_images)
-                real_logits = self.discriminate(real_images, labels, training=True)
-                real_sum = ops.sum(real_logits)
-            slopes = slope_tape.gradient(real_sum, real_images)  # d l(x) / d x, one per pixel
-            r1_penalty = ops.sum(ops.square(slopes)) / ops.cast(batch_size, slopes.dtype)
+            real_logits = self.discriminate(real_images, labels, training=True)
             fake_logits = self.discriminate(fake_images, labels, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits)
-            d_total = d_loss + 0.5 * self.r1_gamma * r1_penalty
+            d_total = d_loss + self.penalty(real_images, labels)
         grads = tape.gradient(d_total, self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
@@ -136,6 +132,26 @@ class GAN(keras.Model):
                             ("D(G(z))", ops.mean(ops.sigmoid(fake_logits)))]:
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+# @save
+class R1GAN(GAN):
+    """The same game; D also pays (gamma / 2) |d l(x) / d x|^2 on real images (the R1 penalty)."""
+
+    def __init__(self, generator, discriminator, r1_gamma=1.0, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.r1_gamma = r1_gamma
+
+    def penalty(self, real_images, labels):
+        if not self.r1_gamma:  # gamma 0: the plain game, and nothing computed
+            return 0.0
+        real_images = ops.convert_to_tensor(real_images)
+        with tf.GradientTape() as slope_tape:  # a tape inside train_step's tape
+            slope_tape.watch(real_images)
+            real_sum = ops.sum(self.discriminate(real_images, labels, training=True))
+        slopes = slope_tape.gradient(real_sum, real_images)  # d l(x) / d x, one per pixel
+        squared_slope = ops.sum(ops.square(slopes)) / ops.cast(ops.shape(slopes)[0], slopes.dtype)
+        return 0.5 * self.r1_gamma * squared_slope
 
 
 # @save
@@ -163,7 +179,7 @@ def build_conditional_discriminator(num_classes=10):
 
 
 # @save
-class ConditionalGAN(GAN):
+class ConditionalGAN(R1GAN):
     """The same train step; G and D are also told which digit each image shows."""
 
     def generate(self, z, labels=None, training=False):
