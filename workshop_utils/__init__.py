@@ -1,0 +1,32 @@
+"""workshop_utils: the helpers the Making Faces notebooks share. Import modules by name
+(``from workshop_utils import datasets, models``); each module does one job:
+
+Configuration
+    runtime          where we run, the run mode, seeds, the data/cache/output folders:
+                     every environment variable is read here (a new setting goes here)
+    files            writing files atomically (temporary name, then rename)
+Data (a new dataset gets its own module, returning the records in ``datasets``)
+    datasets         what all datasets share: the Faces record, attribute helpers,
+                     scaling to [-1, 1], tf.data pipelines
+    mnist            MNIST digits: offline file, download, procedural stand-in
+    celeba           CelebA: load_celeba and its cache
+    celeba_files     CelebA: reading the attribute table and the JPEGs (folder, zip, parquet)
+    celeba_sources   CelebA: where it comes from (offline folder, Hugging Face, Kaggle, Drive)
+    cartoon_faces    procedural faces with known attributes (tests, smoke runs, CPUs)
+Models and training (the notebooks' `# @save` cells, saved here verbatim)
+    conv_arithmetic  how convolutions change an image's size (notebook 01)
+    losses           GAN objectives as pure formulas of D's logits
+    toys             notebook 02's 1-D and 2-D toy GANs and their measures
+    models           notebook 03: DCGAN builders, GAN, R1GAN, the conditional GAN
+    face_models      notebook 04: face generator, two-headed discriminator, VACGAN
+    solutions        reference solutions for the exercises' catch-up cells
+Measuring and showing (a new metric: its formula in metrics, its trained scorer in scorers)
+    metrics          formulas: Frechet distance, Inception score, coverage, confidence
+    scorers          small classifiers trained once and cached, feeding those formulas
+    callbacks        what happens during fit(): samples, live curves, NaN guard, checkpoints
+    plotting         image grids, curves, GIFs
+    widgets          the ipywidgets face explorer
+
+Imports go one way: notebooks, benchmarks and tools import the package; inside it, the
+training helpers (callbacks, scorers, widgets) import models and data, never the reverse.
+"""

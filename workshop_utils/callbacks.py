@@ -78,9 +78,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.z = np.asarray(z, dtype=np.float32)
         if self.z.ndim != 2:
             raise ValueError(f"Expected noise z of shape (N, latent_dim), got {self.z.shape}.")
-        self.labels = None if labels is None else np.asarray(labels)
-        if self.labels is not None:  # digit labels as int32, attribute vectors as float32
-            self.labels = self.labels.astype(np.int32 if self.labels.ndim == 1 else np.float32)
+        self.labels = models.condition_inputs(labels)
         self.columns = columns
         self.show = _in_notebook() if show is None else show
         self.frames = []

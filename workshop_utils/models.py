@@ -54,6 +54,7 @@ class MinibatchStdDev(layers.Layer):
         return ops.concatenate([x, ops.ones_like(x[..., :1]) * spread], axis=-1)
 
 
+# @save
 def build_discriminator():
     """A 28 x 28 x 1 image -> one logit l(x); D(x) = sigmoid(l(x)) is P(real)."""
     return keras.Sequential(
@@ -189,6 +190,15 @@ class ConditionalGAN(R1GAN):
         return self.discriminator([images, labels], training=training)
 
 
+def condition_inputs(labels):
+    """What a conditional model is told, as it takes it: digit labels (N,) as int32, attribute
+    vectors (N, K) as float32; None (an unconditional model) stays None."""
+    if labels is None:
+        return None
+    labels = np.asarray(labels)
+    return labels.astype(np.int32 if labels.ndim == 1 else np.float32)
+
+
 def generate_images(model, count, labels=None, seed=0, batch_size=500):
     """``count`` images from a GAN's generator in inference mode, as a NumPy array in [-1, 1]."""
     if not isinstance(count, int) or count < 1:
@@ -199,9 +209,7 @@ def generate_images(model, count, labels=None, seed=0, batch_size=500):
     z = rng.standard_normal((count, model.latent_dim)).astype(np.float32)
     chunks = []
     for start in range(0, count, batch_size):
-        chunk_labels = None if labels is None else np.asarray(labels[start : start + batch_size])
-        if chunk_labels is not None:  # digit labels as int32, attribute vectors as float32
-            chunk_labels = chunk_labels.astype("int32" if chunk_labels.ndim == 1 else "float32")
+        chunk_labels = None if labels is None else condition_inputs(labels[start : start + batch_size])
         images = model.generate(z[start : start + batch_size], chunk_labels, training=False)
         chunks.append(keras.ops.convert_to_numpy(images))
     return np.concatenate(chunks)
