@@ -188,39 +188,61 @@ def read_celeba_files(images_path, attributes_path, limit: int | None = None, ve
 
 def read_celeba_parquet(paths, limit: int | None = None, verbose: bool = True):
     """Preprocess a Hugging Face mirror's parquet files: an ``image`` column ({bytes, path})
-    and the 40 attributes as columns (bool, 0/1 or -1/1) or as one ``attributes`` struct."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    and the 40 attributes as columns (bool, 0/1 or -1/1) or as one ``attributes`` struct.
+
+    Memory stays bounded: the attribute columns are read first (small), then the images are
+    streamed one record batch at a time into the decoder, never all encoded bytes at once
+    (they are about as large as the parquet files: gigabytes for all of CelebA)."""
     import pyarrow.parquet as pq
 
-    encoded, rows = [], []
+    files, rows = [], []
     for path in paths:
+        name = getattr(path, "name", path)
         try:
-            table = pq.read_table(path)
+            parquet = pq.ParquetFile(path)
+            columns = parquet.schema_arrow.names
         except Exception as error:  # pyarrow raises several kinds for a damaged file
-            raise ValueError(f"{getattr(path, 'name', path)} is not a readable parquet file "
-                             f"({type(error).__name__}: {error}).") from None
-        if "image" not in table.column_names:
-            raise ValueError(f"{getattr(path, 'name', path)} has no 'image' column (columns: {table.column_names[:5]}...).")
-        columns = {name: table.column(name) for name in table.column_names}
-        if "attributes" in columns:  # one struct column holding the 40 attributes
-            struct = columns.pop("attributes").combine_chunks()
-            columns.update({field.name: struct.field(index) for index, field in enumerate(struct.type)})
-        missing = [name for name in CELEBA_ATTRIBUTES if name not in columns]
-        if missing:
-            present = len(CELEBA_ATTRIBUTES) - len(missing)
-            raise ValueError(f"{getattr(path, 'name', path)} has {present} of CelebA's 40 attribute columns "
-                             f"(missing e.g. {missing[0]}).")
-        take = len(table) if limit is None else min(len(table), limit - len(encoded))
-        images = table.column("image").slice(0, take).to_pylist()
-        encoded += [image["bytes"] if isinstance(image, dict) else image for image in images]
-        # booleans, 0/1 or -1/1 (as numbers or strings): 1 and True mean "has it"
-        has_it = pa.array(["1", "true"])
-        flags = [pc.is_in(pc.utf8_lower(pc.cast(columns[name].slice(0, take), pa.string())), value_set=has_it)
-                 for name in CELEBA_ATTRIBUTES]
-        rows.append(np.stack([flag.to_numpy(zero_copy_only=False) for flag in flags], axis=1).astype(np.uint8))
-        if limit is not None and len(encoded) >= limit:
+            raise ValueError(f"{name} is not a readable parquet file ({type(error).__name__}: {error}).") from None
+        if "image" not in columns:
+            raise ValueError(f"{name} has no 'image' column (columns: {columns[:5]}...).")
+        wanted = ["attributes"] if "attributes" in columns else [c for c in CELEBA_ATTRIBUTES if c in columns]
+        take = parquet.metadata.num_rows if limit is None else min(parquet.metadata.num_rows,
+                                                                    limit - sum(map(len, rows)))
+        rows.append(_parquet_attributes(parquet.read(columns=wanted).slice(0, take), name))
+        files.append((parquet, take))
+        if limit is not None and sum(map(len, rows)) >= limit:
             break
-    if not encoded:
+    count = sum(map(len, rows))
+    if not count:
         raise ValueError("the parquet files hold no images.")
-    return _preprocess(encoded, len(encoded), "Preprocessing CelebA", verbose), np.concatenate(rows)
+
+    def encoded():  # one record batch of image bytes in memory at a time
+        for parquet, take in files:
+            for batch in parquet.iter_batches(batch_size=256, columns=["image"]):
+                for image in batch.column(0).to_pylist()[:take]:
+                    yield image["bytes"] if isinstance(image, dict) else image
+                take -= batch.num_rows
+                if take <= 0:
+                    break
+
+    return _preprocess(encoded(), count, "Preprocessing CelebA", verbose), np.concatenate(rows)
+
+
+def _parquet_attributes(table, name) -> np.ndarray:
+    """uint8 0/1 attributes (N, 40) from a table of the 40 columns or one ``attributes`` struct."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = {column: table.column(column) for column in table.column_names}
+    if "attributes" in columns:  # one struct column holding the 40 attributes
+        struct = columns.pop("attributes").combine_chunks()
+        columns.update({field.name: struct.field(index) for index, field in enumerate(struct.type)})
+    missing = [attribute for attribute in CELEBA_ATTRIBUTES if attribute not in columns]
+    if missing:
+        present = len(CELEBA_ATTRIBUTES) - len(missing)
+        raise ValueError(f"{name} has {present} of CelebA's 40 attribute columns (missing e.g. {missing[0]}).")
+    # booleans, 0/1 or -1/1 (as numbers or strings): 1 and True mean "has it"
+    has_it = pa.array(["1", "true"])
+    flags = [pc.is_in(pc.utf8_lower(pc.cast(columns[attribute], pa.string())), value_set=has_it)
+             for attribute in CELEBA_ATTRIBUTES]
+    return np.stack([flag.to_numpy(zero_copy_only=False) for flag in flags], axis=1).astype(np.uint8)
