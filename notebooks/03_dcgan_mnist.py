@@ -30,8 +30,11 @@
 # 5. walked through its latent space, and
 # 6. (going further) told it *which* digit to draw, and timed whether that helps.
 #
-# **Time:** about 3 minutes of training on a Colab T4 (estimate), about 5 minutes on a
-# laptop CPU in `fast` mode (measured on a 2-core CPU), seconds in `smoke` mode (CI).
+# **Time:** about 3 minutes of training on a Colab T4 (an estimate, not yet measured on a GPU:
+# `full` mode's 9,375 steps at an assumed 50 steps a second), about 5 minutes on a laptop CPU
+# in `fast` mode (an estimate from its 2,812 steps at the 35-40 ms a step measured on a 2-core
+# CPU on 2026-11-24, plus about a minute to train the scoring classifier once), seconds in
+# `smoke` mode (CI).
 
 # %% [markdown]
 # ## Setup

@@ -32,9 +32,10 @@
 # 4. **measured** how well the generator obeys (an independent classifier reads its faces),
 # 5. played with an explorer: a toggle per attribute, sliders through latent space.
 #
-# **Time:** CelebA on a Colab T4 (`full` mode): about 25 minutes of training (estimate).
+# **Time:** CelebA on a Colab T4 (`full` mode): about 25 minutes of training (an estimate, not
+# yet measured on a GPU: 10,000 steps at an assumed 7 steps a second).
 # On a laptop CPU (`fast` mode) the notebook uses procedural faces: about 9 minutes
-# (measured on a 2-core CPU: 8 min 50 s, of which 6.5 min training and 1.8 min the
+# (measured on a 2-core CPU on 2026-11-24: 8 min 50 s, of which 6.5 min training and 1.8 min the
 # independent classifier, trained once and then cached). Seconds in `smoke` mode (CI).
 
 # %% [markdown]
