@@ -191,7 +191,7 @@ def test_offline_folder_is_loaded_and_cached(official, monkeypatch, tmp_path, ca
     faces = celeba.load_celeba(limit=8, sources=[celeba_sources.OfflineFolder()])
     assert len(faces) == 8 and faces.names == CELEBA_ATTRIBUTES and not faces.is_standin
     np.testing.assert_array_equal(faces.attributes, attribute_values()[:8])
-    cache = tmp_path / "cache" / "celeba64-v1-8"
+    cache = tmp_path / "cache" / f"celeba64-v{celeba.CACHE_VERSION}-8"
     assert sorted(p.name for p in cache.iterdir()) == ["attributes.npy", "images.npy", "meta.json"]
     assert not [p for p in cache.parent.iterdir() if p.name.startswith(".")], "temporary files left behind"
     # Second run: from the cache, without asking any source.
@@ -230,7 +230,7 @@ def test_when_every_source_fails_one_message_says_what_to_do(monkeypatch, tmp_pa
 def test_a_damaged_or_old_cache_is_rebuilt_not_loaded(official, monkeypatch, tmp_path, damage, capsys):
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
     celeba.load_celeba(limit=6, sources=[celeba_sources.OfflineFolder(official)], verbose=False)
-    cache = tmp_path / "cache" / "celeba64-v1-6"
+    cache = tmp_path / "cache" / f"celeba64-v{celeba.CACHE_VERSION}-6"
     if damage == "meta":
         (cache / "meta.json").write_text("{not json")
     elif damage == "version":
@@ -241,7 +241,7 @@ def test_a_damaged_or_old_cache_is_rebuilt_not_loaded(official, monkeypatch, tmp
     else:
         np.save(cache / "attributes.npy", np.full((6, 40), 7, np.uint8))
     faces = celeba.load_celeba(limit=6, sources=[celeba_sources.OfflineFolder(official)])
-    assert "rebuilding" in capsys.readouterr().out
+    assert "not used" in capsys.readouterr().out
     np.testing.assert_array_equal(faces.attributes, attribute_values()[:6])
     celeba._read_cache(cache, 6)  # the rebuilt cache is whole again
 
@@ -255,6 +255,50 @@ def test_offline_folder_reads_a_copied_cache(official, monkeypatch, tmp_path):
     monkeypatch.setenv("WORKSHOP_DATA_DIR", str(usb_stick))
     faces = celeba.load_celeba(limit=4, sources=[], verbose=False)  # no source: only a cache can answer
     assert faces.images.shape == (4, 64, 64, 3) and str(usb_stick) in faces.source
+
+
+def smaller_copy(official, tmp_path, count):
+    """Another offline folder: the first ``count`` faces of ``official``, its own attribute file."""
+    folder = tmp_path / f"celeba-{count}"
+    (folder / "img_align_celeba").mkdir(parents=True)
+    for index in range(count):
+        name = f"{index + 1:06d}.jpg"
+        (folder / "img_align_celeba" / name).write_bytes((official / "img_align_celeba" / name).read_bytes())
+    (folder / "list_attr_celeba.txt").write_text(attribute_text(attribute_values(count)))
+    return folder
+
+
+def test_a_cache_answers_only_for_the_files_it_was_built_from(official, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(official))
+    assert len(celeba.load_celeba(verbose=False)) == COUNT
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(smaller_copy(official, tmp_path, 5)))  # another folder
+    faces = celeba.load_celeba()
+    assert len(faces) == 5  # not the 12 cached from the first folder
+    assert "not used: built from offline folder, list_attr_celeba.txt sha1" in capsys.readouterr().out
+    with pytest.raises(datasets.DataUnavailableError, match="got 5 images and 5 attribute rows, 8 wanted"):
+        celeba.load_celeba(limit=8, verbose=False)  # not 8 faces from a folder that has 5
+
+
+def test_a_partial_cache_is_never_taken_for_all_of_celeba(official, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
+    celeba.load_celeba(limit=4, sources=[celeba_sources.OfflineFolder(official)], verbose=False)
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(tmp_path / "cache"))  # the 4-face cache handed out as "the data"
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "fresh"))
+    with pytest.raises(datasets.DataUnavailableError):
+        celeba.load_celeba(sources=[])
+    assert "holds only the first 4 faces, and all were asked for" in capsys.readouterr().out
+    assert len(celeba.load_celeba(limit=3, sources=[], verbose=False)) == 3  # a smaller request may use it
+
+
+def test_a_cache_whose_images_changed_is_not_used(official, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
+    celeba.load_celeba(limit=6, sources=[celeba_sources.OfflineFolder(official)], verbose=False)
+    cache = tmp_path / "cache" / f"celeba64-v{celeba.CACHE_VERSION}-6"
+    np.save(cache / "images.npy", np.zeros((6, 64, 64, 3), np.uint8))  # same size, zeroed
+    faces = celeba.load_celeba(limit=6, sources=[celeba_sources.OfflineFolder(official)])
+    assert "do not match their checksum" in capsys.readouterr().out
+    assert faces.images.max() > 0  # rebuilt from the files
 
 
 # --- Faces, attribute names, pipelines -------------------------------------------------

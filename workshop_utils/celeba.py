@@ -22,16 +22,30 @@ from .celeba_sources import KAGGLE_HANDLE, SourceFailed, default_sources, first_
 from .datasets import DataUnavailableError, Faces
 from .files import atomic_path
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: the cache records its source's identity, completeness and a checksum
 
 
 def _cache_path(limit):
     return runtime.cache_dir() / f"celeba64-v{CACHE_VERSION}-{'all' if limit is None else limit}"
 
 
-def _read_cache(folder, limit):
-    """(images, attributes) from a cache folder, memory-mapped; a stale or damaged cache
-    raises a ValueError (and is then rebuilt, never used)."""
+def _checksum(images, attributes) -> str:
+    """A fingerprint of the cached arrays: every attribute and every k-th image (about 1,000
+    images, so that checking a 2.5 GB cache reads 12 MB of it, not all)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((images.shape, attributes.shape)).encode())
+    digest.update(np.ascontiguousarray(attributes).tobytes())
+    digest.update(np.ascontiguousarray(images[:: max(1, len(images) // 1000)]).tobytes())
+    return digest.hexdigest()
+
+
+def _read_cache(folder, limit, wanted=None):
+    """(images, attributes) from a cache folder, memory-mapped, when it answers this request:
+    built from ``wanted`` (a source identity; None: any source), holding all faces when
+    ``limit`` is None or at least ``limit``, and matching its checksum. Otherwise a ValueError
+    says why in a few words (the cache is then rebuilt, never used)."""
     try:
         meta = json.loads((folder / "meta.json").read_text())
         images = np.load(folder / "images.npy", mmap_mode="r", allow_pickle=False)
@@ -44,19 +58,27 @@ def _read_cache(folder, limit):
     if (images.dtype != np.uint8 or images.shape != (count, IMAGE_SIZE, IMAGE_SIZE, 3)
             or attributes.shape != (count, len(CELEBA_ATTRIBUTES)) or not np.isin(attributes, (0, 1)).all()):
         raise ValueError("arrays do not match their description")
+    if wanted is not None and meta.get("identity") != wanted:
+        raise ValueError(f"built from {meta.get('identity')}, not from {wanted}")
+    if limit is None and not meta.get("complete"):
+        raise ValueError(f"holds only the first {count} faces, and all were asked for")
     if limit is not None and count < limit:
         raise ValueError(f"holds {count} images, {limit} wanted")
+    if _checksum(images, attributes) != meta.get("checksum"):
+        raise ValueError("its arrays do not match their checksum (damaged or changed since it was written)")
     return (images, attributes) if limit is None else (images[:limit], attributes[:limit])
 
 
-def _write_cache(folder, images, attributes, source):
-    """Write the cache folder atomically: all of it or nothing."""
+def _write_cache(folder, images, attributes, source, complete):
+    """Write the cache folder atomically, all of it or nothing, with what it was built from."""
     with atomic_path(folder) as temporary:
         temporary.mkdir()
         np.save(temporary / "images.npy", images)
         np.save(temporary / "attributes.npy", attributes)
         (temporary / "meta.json").write_text(json.dumps({
-            "version": CACHE_VERSION, "count": len(images), "names": list(CELEBA_ATTRIBUTES), "source": source}))
+            "version": CACHE_VERSION, "count": len(images), "names": list(CELEBA_ATTRIBUTES),
+            "source": source.name, "identity": getattr(source, "identity", source.name),
+            "complete": complete, "checksum": _checksum(images, attributes)}))
 
 
 def _cache_candidates(limit):
@@ -69,6 +91,17 @@ def _cache_candidates(limit):
     return candidates
 
 
+def _wanted_identity(sources):
+    """What a cache must have been built from: the identity of the first source that can name
+    its data without a download (an offline folder holding CelebA's files); else None (any
+    source: the network sources all serve the same CelebA)."""
+    for source in sources:
+        identity = source.local_identity() if hasattr(source, "local_identity") else None
+        if identity:
+            return identity
+    return None
+
+
 def load_celeba(limit: int | None = None, sources=None, verbose: bool = True) -> Faces:
     """Aligned CelebA at 64 x 64 with its 40 attributes (the first ``limit`` images, or all).
 
@@ -77,13 +110,15 @@ def load_celeba(limit: int | None = None, sources=None, verbose: bool = True) ->
     """
     if limit is not None and (not isinstance(limit, int) or limit < 1):
         raise ValueError(f"limit must be a positive int or None (all images), got {limit!r}.")
+    sources = default_sources() if sources is None else list(sources)
+    wanted = _wanted_identity(sources)
     for candidate in _cache_candidates(limit):
         if candidate.is_dir():
             try:
-                images, attributes = _read_cache(candidate, limit)
+                images, attributes = _read_cache(candidate, limit, wanted)
             except ValueError as error:
                 if verbose:
-                    print(f"  - cache {candidate.name}: {error}; rebuilding it")
+                    print(f"  - cache {candidate.name} not used: {error}")
                 continue
             faces = Faces(images, attributes, CELEBA_ATTRIBUTES, f"CelebA (cache {candidate})")
             if verbose:
@@ -92,7 +127,7 @@ def load_celeba(limit: int | None = None, sources=None, verbose: bool = True) ->
 
     workdir = runtime.cache_dir() / "downloads"
     tried = []
-    for source in default_sources() if sources is None else sources:
+    for source in sources:
         try:
             images, attributes = source.load(limit, workdir, verbose)
         except (SourceFailed, ValueError) as error:
@@ -105,7 +140,7 @@ def load_celeba(limit: int | None = None, sources=None, verbose: bool = True) ->
                              + (f", {limit} wanted" if limit is not None else ""))
             else:
                 path = _cache_path(limit)
-                _write_cache(path, images, attributes, source.name)
+                _write_cache(path, images, attributes, source, complete=limit is None)
                 images, attributes = _read_cache(path, limit)
                 faces = Faces(images, attributes, CELEBA_ATTRIBUTES, f"CelebA ({source.name})")
                 if verbose:

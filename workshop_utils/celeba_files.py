@@ -70,6 +70,17 @@ def read_attribute_table(path) -> tuple[list, np.ndarray, tuple]:
     return [row[0].strip() for row in rows], (values > 0).astype(np.uint8), CELEBA_ATTRIBUTES
 
 
+def file_identity(path) -> str:
+    """A file's name and the start of its SHA-1: what a cache built from it records."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return f"{Path(path).name} sha1 {digest.hexdigest()[:16]}"
+
+
 def looks_like_html(head: bytes) -> bool:
     start = head.lstrip()[:256].lower()
     return start.startswith(b"<!doctype html") or start.startswith(b"<html") or b"<head" in start[:100]

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from . import runtime
-from .celeba_files import find_celeba_files, looks_like_html, read_celeba_files, read_celeba_parquet
+from .celeba_files import file_identity, find_celeba_files, looks_like_html, read_celeba_files, read_celeba_parquet
 
 HF_REPOSITORY = "flwrlabs/celeba"  # parquet: image + celeb_id + the 40 attributes as booleans
 KAGGLE_HANDLE = "jessicali9530/celeba-dataset"  # img_align_celeba/ + list_attr_celeba.csv
@@ -39,13 +39,26 @@ class OfflineFolder:
     def __init__(self, path=None):
         self.path = path
 
-    def load(self, limit, workdir, verbose):
+    def folder(self):
         folder = Path(self.path) if self.path is not None else runtime.data_dir()
         if folder is None:
             raise SourceFailed(f"{runtime.DATA_DIR_ENV_VAR} is not set")
         if not folder.is_dir():
             raise SourceFailed(f"{folder} is not a folder")
-        images, attributes = _find_files(folder)
+        return folder
+
+    def local_identity(self):
+        """What a cache of this folder's files must record, found without reading the images;
+        None when the folder holds no CelebA files."""
+        try:
+            _, attributes = _find_files(self.folder())
+        except SourceFailed:
+            return None
+        return f"offline folder, {file_identity(attributes)}"
+
+    def load(self, limit, workdir, verbose):
+        images, attributes = _find_files(self.folder())
+        self.identity = f"offline folder, {file_identity(attributes)}"
         return read_celeba_files(images, attributes, limit, verbose)
 
 
@@ -56,7 +69,7 @@ class HuggingFaceMirror:
     def __init__(self, repo_id=HF_REPOSITORY, endpoint=None):
         self.repo_id = repo_id
         self.endpoint = endpoint
-        self.name = f"Hugging Face mirror {repo_id}"
+        self.name = self.identity = f"Hugging Face mirror {repo_id}"
 
     def load(self, limit, workdir, verbose):
         import pyarrow.parquet as pq
@@ -86,7 +99,7 @@ class KaggleCopy:
 
     def __init__(self, handle=KAGGLE_HANDLE):
         self.handle = handle
-        self.name = f"Kaggle copy {handle}"
+        self.name = self.identity = f"Kaggle copy {handle}"
 
     def load(self, limit, workdir, verbose):
         import kagglehub
@@ -114,6 +127,8 @@ class GoogleDrive:
         self.md5 = md5 or {name: checksum for name, (_, checksum) in DRIVE_FILES.items()}
         self.timeout = timeout
         self.retries = retries
+
+    identity = "Google Drive's official files"
 
     def load(self, limit, workdir, verbose):
         target = workdir / "drive"
