@@ -146,6 +146,8 @@ print(real_batch.shape, float(ops.min(real_batch)), float(ops.max(real_batch))) 
 # The generator: z (latent_dim,) -> image (28, 28, 1)  # @save
 def build_generator(latent_dim=64, mapping=True):
     """z (latent_dim,) -> a 28 x 28 x 1 image in [-1, 1]; mapping=False leaves out the mapping network."""
+    if latent_dim < 1:
+        raise ValueError(f"latent_dim is the size of z and must be at least 1, got {latent_dim!r}.")
     mapping_network = [  # (B, 128): two small dense layers that reshape z's round cloud
         layers.Dense(128),
         layers.LeakyReLU(0.2),

@@ -179,6 +179,8 @@ def build_face_generator(latent_dim=64, num_attributes=40, widths=(256, 128, 64,
     """[z, attribute vector y] -> a 64 x 64 x 3 face in [-1, 1] that has those attributes."""
     if len(widths) != 4:  # a 4 x 4 start and four doublings make 64 x 64
         raise ValueError(f"widths must hold 4 layer widths (4x4, 8x8, 16x16, 32x32), got {widths!r}.")
+    if latent_dim < 1 or num_attributes < 1:
+        raise ValueError(f"latent_dim and num_attributes must be at least 1, got {latent_dim!r} and {num_attributes!r}.")
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((num_attributes,), name="attributes")
     x = layers.Concatenate()([z, y])  # (B, latent_dim + num_attributes)
@@ -228,6 +230,8 @@ def build_face_discriminator(num_attributes=40, widths=(64, 128, 256, 256)):
     """
     if len(widths) != 4:  # four halvings take 64 x 64 to 4 x 4
         raise ValueError(f"widths must hold 4 layer widths (32x32, 16x16, 8x8, 4x4), got {widths!r}.")
+    if num_attributes < 1:
+        raise ValueError(f"num_attributes must be at least 1 (the classifier head's outputs), got {num_attributes!r}.")
     image = keras.Input((64, 64, 3), name="image")
     x = image
     for width in widths:  # 64 -> 32 -> 16 -> 8 -> 4

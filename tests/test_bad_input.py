@@ -41,6 +41,14 @@ CASES = [
     (lambda: plotting.plot_attribute_bars(["a"], {"x": [0.1, 0.2]}), "2 values for 1 names"),
     (lambda: runtime.output_dir(""), "plain folder name"),
     (lambda: runtime.scaled(mode="turbo", epochs=1), "mode must be one of"),
+    # counts: booleans, zero and negative sizes are refused before any work starts
+    (lambda: celeba.load_celeba(limit=True), "limit must be a positive int or None"),
+    (lambda: cartoon_faces.load_faces(0), "count must be a positive int"),
+    (lambda: datasets.image_dataset(np.zeros((4, 28, 28), np.uint8), batch_size=False), "batch_size must be a positive int"),
+    (lambda: models.build_generator(latent_dim=0), "latent_dim is the size of z and must be at least 1"),
+    (lambda: face_models.build_face_generator(latent_dim=8, num_attributes=0), "must be at least 1"),
+    (lambda: face_models.build_face_discriminator(num_attributes=0), "num_attributes must be at least 1"),
+    (lambda: datasets.attribute_vector(cartoon_faces.FACE_ATTRIBUTES, on="Smiled"), "Did you mean 'Smiling'"),
 ]
 
 
@@ -49,3 +57,16 @@ def test_bad_input_raises_a_value_error_that_says_what_was_expected(call, words)
     with pytest.raises(ValueError) as caught:
         call()
     assert words in str(caught.value)
+
+
+def test_the_types_a_learner_passes_are_taken():
+    """One attribute name as a string, and NumPy integers as counts, work like lists and ints."""
+    names = cartoon_faces.FACE_ATTRIBUTES
+    np.testing.assert_array_equal(datasets.attribute_vector(names, on="Smiling"),
+                                  datasets.attribute_vector(names, on=["Smiling"]))
+    assert datasets.attribute_vector(names, on="Smiling").sum() == 1  # not S, m, i, ...
+    faces = cartoon_faces.load_faces(np.int64(12), verbose=False)
+    train, held = faces.split(np.int64(4))
+    assert (len(train), len(held)) == (8, 4)
+    batch = next(iter(datasets.attribute_dataset(train.images, train.attributes, batch_size=np.int64(4))))
+    assert tuple(batch[0].shape) == (4, 64, 64, 3)

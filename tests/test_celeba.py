@@ -74,6 +74,20 @@ def test_kaggle_csv_attribute_table(tmp_path):
     np.testing.assert_array_equal(attributes, values)
 
 
+def drop_last_value(text, image):
+    return "\n".join(line.rsplit(" ", 1)[0] if line.startswith(image) else line for line in text.splitlines())
+
+
+def set_value(text, image, column, value):
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith(image):
+            fields = line.split()
+            fields[1 + column] = value
+            lines[index] = " ".join(fields)
+    return "\n".join(lines)
+
+
 @pytest.mark.parametrize("mangle, message", [
     (lambda text: "<!DOCTYPE html><html><title>Quota exceeded</title></html>", "HTML page"),
     (lambda text: text.replace(" Young", ""), "39 attributes"),
@@ -81,7 +95,12 @@ def test_kaggle_csv_attribute_table(tmp_path):
     (lambda text: "\n".join(text.splitlines()[:-3]), "announces 12 images but has 9"),
     (lambda text: text.replace(" 1", " 7", 1), "-1 or 1"),
     (lambda text: text.replace(" 1", " 300", 1), "-1 or 1"),
-    (lambda text: text.replace("000003.jpg", "000003.jpg 1", 1), "row 3"),
+    (lambda text: text.replace("000003.jpg", "000003.jpg 1", 1), r"line 5 \(000003.jpg\): expected 40 values .* got 41"),
+    (lambda text: drop_last_value(text, "000004.jpg"), r"line 6 \(000004.jpg\): expected 40 values .* got 39"),
+    (lambda text: set_value(text, "000007.jpg", 31, "2"), r"line 9 \(000007.jpg\): Smiling is '2'; .* -1 or 1"),
+    (lambda text: "\n".join(line for i, line in enumerate(text.splitlines()) if i != 1),
+     "the line naming the 40 attributes is missing"),
+    (lambda text: text.replace("000005.jpg", "000002.jpg", 1), r"000002.jpg is listed twice \(lines 4 and 7\)"),
     (lambda text: text.split("\n", 1)[1], "number of images"),
 ])
 def test_malformed_attribute_files_are_named_for_what_is_wrong(official, mangle, message):
@@ -401,3 +420,9 @@ def test_unknown_names_always_raise_a_value_error_listing_the_known_ones(name):
         assert "Known attributes: 5_o_Clock_Shadow" in str(error)
     else:
         raise AssertionError("no error")
+
+
+def test_a_numpy_integer_limit_works_like_an_int(official, monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
+    faces = celeba.load_celeba(limit=np.int64(4), sources=[celeba_sources.OfflineFolder(official)], verbose=False)
+    assert len(faces) == 4 and (tmp_path / "cache" / f"celeba64-v{celeba.CACHE_VERSION}-4").is_dir()

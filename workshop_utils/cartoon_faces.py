@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .datasets import Faces
+from .datasets import Faces, is_count
 
 #: The attributes a procedural face has, named as in CelebA's ``list_attr_celeba.txt``.
 FACE_ATTRIBUTES = (
@@ -29,7 +29,7 @@ _HAIR_COLOURS = {  # RGB in [0, 1]
 def sample_face_attributes(count: int, seed: int = 0) -> np.ndarray:
     """``count`` attribute vectors (uint8 0/1, in FACE_ATTRIBUTES order), drawn independently,
     except that hair is one of black, blond or brown (a third each)."""
-    if not isinstance(count, int) or count < 1:
+    if not is_count(count) or count < 1:
         raise ValueError(f"count must be a positive int, got {count!r}.")
     rng = np.random.default_rng(seed)
     attributes = np.zeros((count, len(FACE_ATTRIBUTES)), dtype=np.uint8)

@@ -19,7 +19,7 @@ import numpy as np
 from . import runtime
 from .celeba_files import CELEBA_ATTRIBUTES, IMAGE_SIZE
 from .celeba_sources import KAGGLE_HANDLE, SourceFailed, default_sources, first_line
-from .datasets import DataUnavailableError, Faces
+from .datasets import DataUnavailableError, Faces, is_count
 from .files import atomic_path
 
 CACHE_VERSION = 2  # 2: the cache records its source's identity, completeness and a checksum
@@ -108,8 +108,9 @@ def load_celeba(limit: int | None = None, sources=None, verbose: bool = True) ->
     Reads the preprocessed cache when there is a valid one; else tries ``sources`` (default:
     :func:`default_sources`) in order, one line per failure, and caches what it got.
     """
-    if limit is not None and (not isinstance(limit, int) or limit < 1):
+    if limit is not None and (not is_count(limit) or limit < 1):
         raise ValueError(f"limit must be a positive int or None (all images), got {limit!r}.")
+    limit = None if limit is None else int(limit)  # np.int64(100) works like 100
     sources = default_sources() if sources is None else list(sources)
     wanted = _wanted_identity(sources)
     for candidate in _cache_candidates(limit):

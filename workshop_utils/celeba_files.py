@@ -29,45 +29,57 @@ def read_attribute_table(path) -> tuple[list, np.ndarray, tuple]:
 
     Returns (image file names, uint8 0/1 attributes of shape (N, 40), names). The official
     file is: a count, a line of 40 names, then ``000001.jpg  -1  1 ...`` rows; -1/1 become
-    0/1. Anything else raises a ValueError saying what is wrong with the file.
+    0/1. Anything else raises a ValueError naming the file, and for a bad row its line number
+    and image, saying what was expected and what to do.
     """
     path = Path(path)
     raw = path.read_bytes()
     if looks_like_html(raw[:1024]):
         raise ValueError(f"{path.name} is an HTML page (a quota or sign-in page?), not CelebA's attribute file.")
     try:
-        lines = [line for line in raw.decode("utf-8").splitlines() if line.strip()]
+        numbered = [(number, line) for number, line in enumerate(raw.decode("utf-8").splitlines(), 1) if line.strip()]
     except UnicodeDecodeError as error:
         raise ValueError(f"{path.name} is not a text file ({error}).") from None
+    replace = "Replace the file with a fresh copy of CelebA's."
     if path.suffix == ".csv":
-        rows = [line.split(",") for line in lines]
-        header, rows = rows[0][1:], rows[1:]
+        split = [(number, [field.strip() for field in line.split(",")]) for number, line in numbered]
+        header, rows = split[0][1][1:], split[1:]
         expected_count = None
     else:
-        if len(lines) < 2 or not lines[0].strip().isdigit():
-            raise ValueError(f"{path.name}: the first line should be the number of images, got {lines[:1]}.")
-        expected_count = int(lines[0])
-        header = lines[1].split()
-        rows = [line.split() for line in lines[2:]]
-    header = [name.strip() for name in header]
-    if len(header) != len(CELEBA_ATTRIBUTES):
-        raise ValueError(f"{path.name} names {len(header)} attributes; CelebA has {len(CELEBA_ATTRIBUTES)}.")
+        if len(numbered) < 2 or not numbered[0][1].strip().isdigit():
+            raise ValueError(f"{path.name}: line 1 should be the number of images, got {numbered[0][1][:40]!r}. "
+                             + replace)
+        expected_count = int(numbered[0][1])
+        header = numbered[1][1].split()
+        rows = [(number, line.split()) for number, line in numbered[2:]]
+    if header and header[0].lower().endswith((".jpg", ".png")):
+        raise ValueError(f"{path.name}: the line naming the {len(CELEBA_ATTRIBUTES)} attributes is missing "
+                         f"(found the row of {header[0]} there). {replace}")
     if tuple(header) != CELEBA_ATTRIBUTES:
         wrong = [name for name in header if name not in CELEBA_ATTRIBUTES]
-        raise ValueError(f"{path.name} has attribute names that are not CelebA's: {wrong[:3] or 'a different order'}.")
+        how = ("not CelebA's: " + ", ".join(wrong[:3])) if wrong else "in another order than CelebA's"
+        raise ValueError(f"{path.name}: the header names {len(header)} attributes, {how} "
+                         f"(CelebA's {len(CELEBA_ATTRIBUTES)}: {', '.join(CELEBA_ATTRIBUTES[:3])}, ...). {replace}")
     if expected_count is not None and len(rows) != expected_count:
-        raise ValueError(f"{path.name} announces {expected_count} images but has {len(rows)} rows (cut off?).")
-    bad = next((index for index, row in enumerate(rows) if len(row) != len(header) + 1), None)
-    if bad is not None:
-        raise ValueError(f"{path.name}, row {bad + 1}: expected a file name and {len(header)} values, "
-                         f"got {len(rows[bad])} fields.")
-    try:
-        values = np.array([row[1:] for row in rows], dtype=np.int8)
-    except (ValueError, OverflowError) as error:
-        raise ValueError(f"{path.name}: attribute values must be -1 or 1 ({error}).") from None
-    if values.size and not np.isin(values, (-1, 1)).all():
-        raise ValueError(f"{path.name}: attribute values must be -1 or 1.")
-    return [row[0].strip() for row in rows], (values > 0).astype(np.uint8), CELEBA_ATTRIBUTES
+        raise ValueError(f"{path.name} announces {expected_count} images but has {len(rows)} rows (cut off?). "
+                         + replace)
+    for number, row in rows:
+        if len(row) != len(header) + 1:
+            raise ValueError(f"{path.name}, line {number} ({row[0] if row else 'empty'}): expected "
+                             f"{len(header)} values after the file name, got {len(row) - 1}. {replace}")
+    first_line = {}
+    for number, row in rows:
+        if row[0] in first_line:
+            raise ValueError(f"{path.name}: {row[0]} is listed twice (lines {first_line[row[0]]} and {number}). "
+                             + replace)
+        first_line[row[0]] = number
+    for number, row in rows:
+        for name, value in zip(CELEBA_ATTRIBUTES, row[1:]):
+            if value not in ("-1", "1"):
+                raise ValueError(f"{path.name}, line {number} ({row[0]}): {name} is {value!r}; "
+                                 f"attribute values must be -1 or 1. {replace}")
+    values = np.array([row[1:] for _, row in rows], dtype=np.int8).reshape(len(rows), len(header))
+    return [row[0] for _, row in rows], (values > 0).astype(np.uint8), CELEBA_ATTRIBUTES
 
 
 def file_identity(path) -> str:

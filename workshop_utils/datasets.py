@@ -8,9 +8,15 @@ faces). A new dataset gets a new module that returns the records defined here.
 from __future__ import annotations
 
 import difflib
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
+
+
+def is_count(value) -> bool:
+    """True for a whole number that is not a boolean: 3 or np.int64(3), not True, 3.0 or "3"."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 class DataUnavailableError(RuntimeError):
@@ -39,7 +45,7 @@ class Faces:
 
     def split(self, held_out: int):
         """(train, held_out) Faces: the last ``held_out`` faces are kept for evaluation."""
-        if not isinstance(held_out, int) or not 0 < held_out < len(self):
+        if not is_count(held_out) or not 0 < held_out < len(self):
             raise ValueError(f"held_out must be an int between 1 and {len(self) - 1}, got {held_out!r}.")
         cut = len(self) - held_out
         return (Faces(self.images[:cut], self.attributes[:cut], self.names, self.source),
@@ -59,6 +65,7 @@ def attribute_index(names, name: str) -> int:
 def attribute_vector(names, on=(), off=(), base=None) -> np.ndarray:
     """A float32 0/1 vector over ``names``: ``base`` (e.g. a real face's attributes; all 0
     when None) with the attributes in ``on`` switched on and those in ``off`` switched off."""
+    on, off = ([on] if isinstance(on, str) else on), ([off] if isinstance(off, str) else off)  # one name or many
     vector = np.zeros(len(names), np.float32) if base is None else np.array(base, dtype=np.float32)
     if vector.shape != (len(names),):
         raise ValueError(f"base must hold one 0/1 value per attribute ({len(names)}), got shape {vector.shape}.")
@@ -84,7 +91,7 @@ def attribute_dataset(images, attributes, batch_size: int = 64, shuffle: bool = 
     attributes = np.asarray(attributes)
     if attributes.ndim != 2 or len(attributes) != len(images):
         raise ValueError(f"Expected one attribute vector per image, shape ({len(images)}, K), got {attributes.shape}.")
-    if not isinstance(batch_size, int) or not 0 < batch_size <= len(images):
+    if not is_count(batch_size) or not 0 < batch_size <= len(images):
         raise ValueError(f"batch_size must be an int between 1 and the {len(images)} images, got {batch_size!r}.")
     height, width = images.shape[1:3]
     num_attributes = attributes.shape[1]
@@ -133,7 +140,7 @@ def image_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = Tr
     import tensorflow as tf
 
     scaled = to_unit_range(images)
-    if not isinstance(batch_size, int) or batch_size < 1:
+    if not is_count(batch_size) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
     if batch_size > len(scaled):
         raise ValueError(

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from . import runtime
-from .datasets import DataUnavailableError
+from .datasets import DataUnavailableError, is_count
 
 MNIST_FILE = "mnist.npz"
 MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -159,7 +159,7 @@ def procedural_digits(count: int, seed: int = 0, size: int = 28) -> tuple[np.nda
     """
     from PIL import Image, ImageDraw
 
-    if not isinstance(count, int) or count < 1:
+    if not is_count(count) or count < 1:
         raise ValueError(f"count must be a positive int, got {count!r}.")
     if not isinstance(size, int) or size < 8:
         raise ValueError(f"size must be an int of at least 8 pixels, got {size!r}.")

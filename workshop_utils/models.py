@@ -13,11 +13,14 @@ import tensorflow as tf
 from keras import layers, ops
 
 from . import losses
+from .datasets import is_count
 
 
 # @save
 def build_generator(latent_dim=64, mapping=True):
     """z (latent_dim,) -> a 28 x 28 x 1 image in [-1, 1]; mapping=False leaves out the mapping network."""
+    if latent_dim < 1:
+        raise ValueError(f"latent_dim is the size of z and must be at least 1, got {latent_dim!r}.")
     mapping_network = [  # (B, 128): two small dense layers that reshape z's round cloud
         layers.Dense(128),
         layers.LeakyReLU(0.2),
@@ -201,7 +204,7 @@ def condition_inputs(labels):
 
 def generate_images(model, count, labels=None, seed=0, batch_size=500):
     """``count`` images from a GAN's generator in inference mode, as a NumPy array in [-1, 1]."""
-    if not isinstance(count, int) or count < 1:
+    if not is_count(count) or count < 1:
         raise ValueError(f"count must be a positive int, got {count!r}.")
     if labels is not None and len(labels) != count:
         raise ValueError(f"Expected {count} labels (one per image), got {len(labels)}.")
