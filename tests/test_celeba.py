@@ -148,10 +148,31 @@ def test_html_saved_as_zip_is_recognised(official):
         celeba_files.read_celeba_files(path, official / "list_attr_celeba.txt", verbose=False)
 
 
-def test_undecodable_image_is_reported(official):
-    (official / "img_align_celeba" / "000002.jpg").write_bytes(b"not a jpeg at all")
-    with pytest.raises(ValueError, match="could not be decoded"):
+def test_one_undecodable_image_is_named_and_left_out_with_its_attributes(official):
+    (official / "img_align_celeba" / "000002.jpg").write_bytes(b"")  # a zero-byte file
+    with pytest.warns(UserWarning, match=r"Left out 1 of 12 images .*000002.jpg \(an empty file\)"):
+        images, attributes = celeba_files.read_celeba_files(
+            official / "img_align_celeba", official / "list_attr_celeba.txt", verbose=False)
+    assert len(images) == len(attributes) == COUNT - 1
+    expected = np.delete(attribute_values(), 1, axis=0)  # row 2's attributes go with its image
+    np.testing.assert_array_equal(attributes, expected)
+    first = celeba_files.crop_and_resize(Image.open(io.BytesIO(photo(2))))  # 000003.jpg moved up
+    np.testing.assert_array_equal(images[1], first)
+
+
+def test_many_undecodable_images_stop_the_run_and_are_named(official):
+    (official / "img_align_celeba" / "000002.jpg").write_bytes(b"")
+    (official / "img_align_celeba" / "000005.jpg").write_bytes(photo(5)[:300])  # cut off
+    with pytest.raises(ValueError, match=r"2 of 12 images could not be decoded: 000002.jpg .*000005.jpg"):
         celeba_files.read_celeba_files(official / "img_align_celeba", official / "list_attr_celeba.txt", verbose=False)
+
+
+def test_a_half_extracted_folder_gives_way_to_the_complete_zip_beside_it(official, capsys):
+    make_zip(official)
+    for name in ("000011.jpg", "000012.jpg"):
+        (official / "img_align_celeba" / name).unlink()  # extraction stopped half-way
+    images, attributes = celeba_sources.OfflineFolder(official).load(None, official, verbose=True)
+    assert len(images) == COUNT and "lacks 2 images" in capsys.readouterr().out
 
 
 def write_parquet(path, values, as_struct=False, as_bool=True, drop=None):

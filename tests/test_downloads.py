@@ -175,3 +175,12 @@ def test_the_hugging_face_source_failing_on_the_local_server(server, files, cach
     assert len(lines) == 1 and lines[0].startswith("  - Hugging Face mirror flwrlabs/celeba: ") and says in lines[0]
     assert server.hits, "the client never reached the local server"
     no_partial_files(cache)
+
+
+def test_a_connection_dropped_mid_file_says_how_much_arrived(server, files, cache):
+    blobs, _ = files
+    serve(server, files)
+    server.plans["/img_align_celeba.zip"] = [{"body": blobs["img_align_celeba.zip"][:5000], "length": 100_000}]
+    source = drive(server, files, retries=0)  # the zip's answer promises more, then the server closes
+    with pytest.raises(datasets.DataUnavailableError, match="the connection ended after 5,000 bytes arrived"):
+        celeba.load_celeba(limit=4, sources=[source], verbose=False)

@@ -122,23 +122,43 @@ def crop_and_resize(image, size: int = IMAGE_SIZE) -> np.ndarray:
     return np.asarray(resized, dtype=np.uint8)
 
 
-def _decode(data: bytes) -> np.ndarray:
+def _decode(item):
+    """(name, encoded bytes) -> (uint8 (64, 64, 3) image, None), or (None, why it could not be decoded)."""
     import io
 
     from PIL import Image, UnidentifiedImageError
 
+    name, data = item
     try:
         with Image.open(io.BytesIO(data)) as image:
-            return crop_and_resize(image)
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise ValueError(f"an image could not be decoded ({type(error).__name__}: {error})") from None
+            return crop_and_resize(image), None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        reason = "an empty file" if not data else f"{type(error).__name__}: {str(error).split(' <')[0][:60]}"
+        return None, f"{name} ({reason})"
 
 
-def _preprocess(items, count: int, description: str, verbose: bool) -> np.ndarray:
-    """Decode and crop ``count`` encoded images (an iterable of bytes) on a few threads.
+def _drop_rows(images, bad) -> np.ndarray:
+    """``images`` without the rows in ``bad`` (sorted), compacted in place: no second copy of
+    an array that can be 2.5 GB."""
+    write = bad[0]
+    for start, stop in zip([index + 1 for index in bad], bad[1:] + [len(images)]):
+        for chunk in range(start, stop, 1024):  # forward, in chunks: overlaps stay small
+            end = min(chunk + 1024, stop)
+            images[write:write + end - chunk] = images[chunk:end]
+            write += end - chunk
+    return images[:write]
+
+
+def _preprocess(items, count: int, description: str, verbose: bool):
+    """Decode and crop ``count`` encoded images (an iterable of (name, bytes)) on a few threads.
 
     The iterable is read 1,024 items at a time (``pool.map`` would read it all first), so
-    memory stays bounded and the progress bar moves from the first image."""
+    memory stays bounded and the progress bar moves from the first image. Returns (images,
+    kept): ``kept`` is None when every image decoded; when a few (at most 1 in 100) could not
+    be, they are left out with a warning that names them, and ``kept`` marks the rows kept.
+    More than that raises a ValueError naming the first few files."""
+    import warnings
+
     import itertools
     from concurrent.futures import ThreadPoolExecutor
 
@@ -146,18 +166,40 @@ def _preprocess(items, count: int, description: str, verbose: bool) -> np.ndarra
 
     images = np.empty((count, IMAGE_SIZE, IMAGE_SIZE, 3), np.uint8)
     items, done = iter(items), 0
+    bad = []
     with ThreadPoolExecutor(max_workers=4) as pool, \
             tqdm(total=count, desc=description, unit="img", disable=not verbose) as progress:
         while chunk := list(itertools.islice(items, min(1024, count - done))):
-            images[done:done + len(chunk)] = list(pool.map(_decode, chunk))
+            for offset, (image, problem) in enumerate(pool.map(_decode, chunk)):
+                if problem:
+                    bad.append((done + offset, problem))
+                else:
+                    images[done + offset] = image
             done += len(chunk)
             progress.update(len(chunk))
-    return images
+    if not bad:
+        return images, None
+    listed = "; ".join(problem for _, problem in bad[:5]) + (f"; and {len(bad) - 5} more" if len(bad) > 5 else "")
+    if len(bad) > max(1, count // 100):
+        raise ValueError(f"{len(bad)} of {count} images could not be decoded: {listed}. "
+                         "The files are damaged or cut off: fetch them again.")
+    warnings.warn(f"Left out {len(bad)} of {count} images that could not be decoded: {listed}.", stacklevel=3)
+    kept = np.ones(count, bool)
+    kept[[index for index, _ in bad]] = False
+    return _drop_rows(images, [index for index, _ in bad]), kept
+
+
+def _preprocessed(items, count, attributes, verbose):
+    """(images, attributes) with the rows of any undecodable image left out of both."""
+    images, kept = _preprocess(items, count, "Preprocessing CelebA", verbose)
+    return images, (attributes if kept is None else attributes[kept])
 
 
 def find_celeba_files(root):
-    """(images, attribute file) under ``root``: images is an ``img_align_celeba`` folder of
-    JPEGs or ``img_align_celeba.zip``; the attribute file is the .txt or the Kaggle .csv."""
+    """(images, attribute file, spare zip) under ``root``: images is an ``img_align_celeba``
+    folder of JPEGs or ``img_align_celeba.zip``; the attribute file is the .txt or the Kaggle
+    .csv; the spare zip is the zip when a folder was found beside it (None otherwise), used
+    if the folder turns out incomplete (a half-finished extraction)."""
     root = Path(root)
     attribute_files = sorted(root.rglob("list_attr_celeba.txt")) + sorted(root.rglob("list_attr_celeba.csv"))
     if not attribute_files:
@@ -166,16 +208,18 @@ def find_celeba_files(root):
     folders = sorted((p for p in root.rglob("img_align_celeba") if p.is_dir() and any(p.glob("*.jpg"))),
                      key=lambda p: len(p.parts))
     if folders:
-        return folders[0], attribute_files[0]
+        return folders[0], attribute_files[0], (zips[0] if zips else None)
     if zips:
-        return zips[0], attribute_files[0]
+        return zips[0], attribute_files[0], None
     raise FileNotFoundError(f"no img_align_celeba folder of JPEGs or img_align_celeba.zip under {root}")
 
 
-def read_celeba_files(images_path, attributes_path, limit: int | None = None, verbose: bool = True):
+def read_celeba_files(images_path, attributes_path, limit: int | None = None, verbose: bool = True,
+                      spare_zip=None):
     """Preprocess the official layout: an ``img_align_celeba`` folder (or its zip) and the
     attribute file. Returns (uint8 images (N, 64, 64, 3), uint8 attributes (N, 40)).
-    Anything missing or malformed raises a ValueError saying what."""
+    A folder that lacks images is replaced by ``spare_zip`` when one is given. Anything
+    missing or malformed raises a ValueError saying what."""
     import zipfile
 
     names, attributes, _ = read_attribute_table(attributes_path)
@@ -184,11 +228,16 @@ def read_celeba_files(images_path, attributes_path, limit: int | None = None, ve
     images_path = Path(images_path)
     if images_path.is_dir():
         missing = [name for name in names if not (images_path / name).is_file()]
+        if missing and spare_zip is not None:
+            if verbose:
+                print(f"  - {images_path} lacks {len(missing)} images (a half-finished extraction?); "
+                      f"reading {Path(spare_zip).name} beside it instead")
+            return read_celeba_files(spare_zip, attributes_path, limit, verbose)
         if missing:
             raise ValueError(f"{len(missing)} images named in the attribute file are missing from "
-                             f"{images_path} (first: {missing[0]}).")
-        items = ((images_path / name).read_bytes() for name in names)
-        return _preprocess(items, count, "Preprocessing CelebA", verbose), attributes
+                             f"{images_path} (first: {missing[0]}). Extract img_align_celeba.zip again.")
+        items = ((name, (images_path / name).read_bytes()) for name in names)
+        return _preprocessed(items, count, attributes, verbose)
     with open(images_path, "rb") as handle:
         if looks_like_html(handle.read(1024)):
             raise ValueError(f"{images_path.name} is an HTML page (a quota or sign-in page?), not a zip.")
@@ -203,8 +252,8 @@ def read_celeba_files(images_path, attributes_path, limit: int | None = None, ve
             raise ValueError(f"{len(missing)} images named in the attribute file are missing from "
                              f"{images_path.name} (first: {missing[0]}).")
         try:
-            items = (archive.read(members[name]) for name in names)
-            return _preprocess(items, count, "Preprocessing CelebA", verbose), attributes
+            items = ((name, archive.read(members[name])) for name in names)
+            return _preprocessed(items, count, attributes, verbose)
         except (zipfile.BadZipFile, EOFError, OSError) as error:
             raise ValueError(f"{images_path.name} is damaged ({error}); delete it and fetch it again.") from None
 
@@ -232,7 +281,7 @@ def read_celeba_parquet(paths, limit: int | None = None, verbose: bool = True):
         take = parquet.metadata.num_rows if limit is None else min(parquet.metadata.num_rows,
                                                                     limit - sum(map(len, rows)))
         rows.append(_parquet_attributes(parquet.read(columns=wanted).slice(0, take), name))
-        files.append((parquet, take))
+        files.append((parquet, take, name))
         if limit is not None and sum(map(len, rows)) >= limit:
             break
     count = sum(map(len, rows))
@@ -240,15 +289,18 @@ def read_celeba_parquet(paths, limit: int | None = None, verbose: bool = True):
         raise ValueError("the parquet files hold no images.")
 
     def encoded():  # one record batch of image bytes in memory at a time
-        for parquet, take in files:
+        for parquet, take, name in files:
             for batch in parquet.iter_batches(batch_size=256, columns=["image"]):
                 for image in batch.column(0).to_pylist()[:take]:
-                    yield image["bytes"] if isinstance(image, dict) else image
+                    if isinstance(image, dict):
+                        yield f"{image.get('path') or 'an image'} in {Path(str(name)).name}", image["bytes"]
+                    else:
+                        yield f"an image in {Path(str(name)).name}", image
                 take -= batch.num_rows
                 if take <= 0:
                     break
 
-    return _preprocess(encoded(), count, "Preprocessing CelebA", verbose), np.concatenate(rows)
+    return _preprocessed(encoded(), count, np.concatenate(rows), verbose)
 
 
 def _parquet_attributes(table, name) -> np.ndarray:

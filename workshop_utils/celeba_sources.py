@@ -51,15 +51,15 @@ class OfflineFolder:
         """What a cache of this folder's files must record, found without reading the images;
         None when the folder holds no CelebA files."""
         try:
-            _, attributes = _find_files(self.folder())
+            _, attributes, _ = _find_files(self.folder())
         except SourceFailed:
             return None
         return f"offline folder, {file_identity(attributes)}"
 
     def load(self, limit, workdir, verbose):
-        images, attributes = _find_files(self.folder())
+        images, attributes, spare_zip = _find_files(self.folder())
         self.identity = f"offline folder, {file_identity(attributes)}"
-        return read_celeba_files(images, attributes, limit, verbose)
+        return read_celeba_files(images, attributes, limit, verbose, spare_zip=spare_zip)
 
 
 class HuggingFaceMirror:
@@ -105,8 +105,8 @@ class KaggleCopy:
         import kagglehub
 
         folder = kagglehub.dataset_download(self.handle)
-        images, attributes = _find_files(folder)
-        return read_celeba_files(images, attributes, limit, verbose)
+        images, attributes, spare_zip = _find_files(folder)
+        return read_celeba_files(images, attributes, limit, verbose, spare_zip=spare_zip)
 
 
 class GoogleDrive:
@@ -154,8 +154,9 @@ class GoogleDrive:
             partial = Path(scratch) / file_name
             url = self.urls.get(file_name)
             for attempt in range(self.retries + 1):
+                received = {"bytes": 0}
                 try:
-                    result = _gdown_download(self.timeout, url=url, id=None if url else file_id,
+                    result = _gdown_download(self.timeout, received, url=url, id=None if url else file_id,
                                              output=str(partial), quiet=not verbose)
                     break
                 except Exception as error:  # gdown raises its own and requests' errors
@@ -164,7 +165,8 @@ class GoogleDrive:
                         time.sleep(self.backoff * 2 ** attempt)  # a server error or a dropped connection
                         partial.unlink(missing_ok=True)
                         continue
-                    raise SourceFailed(f"{file_name}: {first_line(error)}") from None
+                    got = f"the connection ended after {received['bytes']:,} bytes arrived; " if received["bytes"] else ""
+                    raise SourceFailed(f"{file_name}: {got}{first_line(error)}") from None
             if result is None or not partial.is_file():
                 raise SourceFailed(f"{file_name}: the download did not complete")
             digest = hashlib.md5()
@@ -182,9 +184,11 @@ class GoogleDrive:
             shutil.move(partial, final)
 
 
-def _gdown_download(timeout, **arguments):
-    """``gdown.download(**arguments)`` with a (connect, read) time-out on its every request,
-    and an HTTP error raised as an error, in every gdown version.
+def _gdown_download(timeout, received, **arguments):
+    """``gdown.download(**arguments)`` with a (connect, read) time-out on its every request, an
+    HTTP error raised as an error, and the bytes that arrived counted in ``received["bytes"]``
+    (so a dropped connection can say how much came; gdown's own count says 0), in every
+    gdown version.
 
     gdown 6 takes ``timeout`` and raises on HTTP errors. gdown 5 (Colab's 5.2.2) does neither:
     it would wait forever on a stalled server and save a 404 or 500 page as the file. So for
@@ -194,21 +198,42 @@ def _gdown_download(timeout, **arguments):
     import gdown
     import requests
 
-    if "timeout" in inspect.signature(gdown.download).parameters:
-        return gdown.download(timeout=timeout, **arguments)
+    takes_timeout = "timeout" in inspect.signature(gdown.download).parameters
     original = requests.Session.request
 
     def request(session, method, url, **options):
         options.setdefault("timeout", timeout)
         response = original(session, method, url, **options)
         response.raise_for_status()
+        chunks = response.iter_content
+
+        def counted(*args, **kwargs):
+            try:
+                for chunk in chunks(*args, **kwargs):
+                    received["bytes"] += len(chunk)
+                    yield chunk
+            except Exception as error:  # the bytes of the chunk that broke off are in urllib3's error
+                received["bytes"] += _partial_bytes(error)
+                raise
+
+        response.iter_content = counted
         return response
 
     requests.Session.request = request
     try:
-        return gdown.download(**arguments)
+        return gdown.download(**arguments, **({"timeout": timeout} if takes_timeout else {}))
     finally:
         requests.Session.request = original
+
+
+def _partial_bytes(error, depth=0) -> int:
+    """How many bytes of a broken-off read an error chain reports (urllib3's IncompleteRead)."""
+    if depth > 5 or error is None:
+        return 0
+    if isinstance(getattr(error, "partial", None), int):
+        return error.partial
+    inner = [arg for arg in getattr(error, "args", ()) if isinstance(arg, BaseException)]
+    return max([_partial_bytes(e, depth + 1) for e in inner + [error.__cause__, error.__context__]] or [0])
 
 
 def default_sources():
