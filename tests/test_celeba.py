@@ -447,3 +447,43 @@ def test_a_numpy_integer_limit_works_like_an_int(official, monkeypatch, tmp_path
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
     faces = celeba.load_celeba(limit=np.int64(4), sources=[celeba_sources.OfflineFolder(official)], verbose=False)
     assert len(faces) == 4 and (tmp_path / "cache" / f"celeba64-v{celeba.CACHE_VERSION}-4").is_dir()
+
+
+@settings(max_examples=25, deadline=None)
+@given(arrays(np.uint8, st.tuples(st.integers(2, 8), st.just(40)), elements=st.integers(0, 1)), st.data())
+def test_a_name_listed_twice_is_always_refused_with_both_lines(tmp_path_factory, values, data):
+    first, second = sorted(data.draw(st.lists(st.integers(0, len(values) - 1), min_size=2, max_size=2, unique=True)))
+    lines = attribute_text(values).splitlines()
+    lines[2 + second] = f"{first + 1:06d}.jpg" + lines[2 + second][len("000000.jpg"):]
+    path = tmp_path_factory.mktemp("attrs") / "list_attr_celeba.txt"
+    path.write_text("\n".join(lines))
+    with pytest.raises(ValueError, match=rf"{first + 1:06d}.jpg is listed twice \(lines {first + 3} and {second + 3}\)"):
+        celeba_files.read_attribute_table(path)
+
+
+@settings(max_examples=25, deadline=None)
+@given(arrays(np.uint8, st.tuples(st.integers(1, 6), st.just(40)), elements=st.integers(0, 1)))
+def test_a_missing_header_line_is_always_named_as_such(tmp_path_factory, values):
+    lines = attribute_text(values).splitlines()
+    path = tmp_path_factory.mktemp("attrs") / "list_attr_celeba.txt"
+    path.write_text("\n".join(lines[:1] + lines[2:]))
+    with pytest.raises(ValueError, match="the line naming the 40 attributes is missing"):
+        celeba_files.read_attribute_table(path)
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.uint8, st.tuples(st.integers(1, 6), st.just(40)), elements=st.integers(0, 1)), st.data(),
+       st.one_of(st.integers(-128, 127).filter(lambda v: v not in (-1, 1)).map(str),
+                 st.text("abcxyz.+", min_size=1, max_size=4)))
+def test_any_bad_value_is_named_by_line_image_and_attribute(tmp_path_factory, values, data, bad):
+    row = data.draw(st.integers(0, len(values) - 1))
+    column = data.draw(st.integers(0, 39))
+    lines = attribute_text(values).splitlines()
+    fields = lines[2 + row].split()
+    fields[1 + column] = bad
+    lines[2 + row] = " ".join(fields)
+    path = tmp_path_factory.mktemp("attrs") / "list_attr_celeba.txt"
+    path.write_text("\n".join(lines))
+    expected = rf"line {row + 3} \({row + 1:06d}.jpg\): {CELEBA_ATTRIBUTES[column]} is {bad!r}"
+    with pytest.raises(ValueError, match=expected.replace("+", r"\+").replace(".", r"\.").replace("'", "'")):
+        celeba_files.read_attribute_table(path)
