@@ -184,3 +184,12 @@ def test_a_connection_dropped_mid_file_says_how_much_arrived(server, files, cach
     source = drive(server, files, retries=0)  # the zip's answer promises more, then the server closes
     with pytest.raises(datasets.DataUnavailableError, match="the connection ended after 5,000 bytes arrived"):
         celeba.load_celeba(limit=4, sources=[source], verbose=False)
+
+
+def test_leftovers_of_a_killed_download_are_removed_at_the_next_start(server, files, cache):
+    serve(server, files)
+    leftover = cache / "downloads" / "drive" / ".part-killed"  # what a killed run leaves behind
+    leftover.mkdir(parents=True)
+    (leftover / "img_align_celeba.zip").write_bytes(b"half a zip")
+    celeba.load_celeba(limit=4, sources=[drive(server, files)], verbose=False)
+    assert not leftover.exists()

@@ -5,6 +5,7 @@ to ``celeba_files`` to read; a source that fails raises :class:`SourceFailed` wi
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -133,6 +134,8 @@ class GoogleDrive:
     def load(self, limit, workdir, verbose):
         target = workdir / "drive"
         target.mkdir(parents=True, exist_ok=True)
+        for leftover in target.glob(".part-*"):  # a download killed last time (its scratch folder)
+            shutil.rmtree(leftover, ignore_errors=True)
         for file_name, (file_id, _) in DRIVE_FILES.items():
             final = target / file_name
             if not final.is_file():
