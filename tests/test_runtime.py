@@ -58,3 +58,18 @@ def test_setup_prints_place_device_and_mode(capsys, monkeypatch):
     assert "CPU" in printed or "GPU" in printed
     assert "mode='smoke'" in printed and "seed=1" in printed
     assert not runtime.in_colab()
+
+
+def test_on_colab_with_drive_mounted_the_cache_and_outputs_go_to_drive(monkeypatch, tmp_path):
+    drive = tmp_path / "MyDrive"
+    drive.mkdir()
+    monkeypatch.setattr(runtime, "DRIVE_FOLDER", str(drive))
+    monkeypatch.setattr(runtime, "in_colab", lambda: True)
+    monkeypatch.delenv(runtime.CACHE_ENV_VAR, raising=False)
+    assert runtime.cache_dir() == drive / "making-faces" / "cache"  # survives a disconnect
+    assert runtime.output_dir("checkpoints") == drive / "making-faces" / "checkpoints"
+    monkeypatch.setenv(runtime.CACHE_ENV_VAR, str(tmp_path / "elsewhere"))
+    assert runtime.cache_dir() == tmp_path / "elsewhere"  # the variable still wins
+    monkeypatch.setattr(runtime, "in_colab", lambda: False)
+    monkeypatch.delenv(runtime.CACHE_ENV_VAR)
+    assert "making-faces" not in str(runtime.cache_dir())
