@@ -520,8 +520,8 @@ plotting.show_images(gan.generate(walks.astype("float32")), columns=10, title="l
 # ## Going further: tell the generator which digit to draw
 # A **conditional GAN** (Mirza & Osindero, 2014) gives both players the label $y$:
 # $G(z, y)$ must draw the digit $y$, and $D(x, y)$ judges whether $x$ is a real
-# *example of* $y$. The seed course of this workshop claimed that labels make learning
-# faster. Let's test that claim with a clock.
+# *example of* $y$. The original Making Faces workshop (Sophie Searcy, ODSC East 2019)
+# said that labels make learning faster. Let's test that claim with a clock.
 #
 # - The generator embeds the label into 16 numbers and concatenates them with $z$, then
 #   reuses our upsampling stack, without the mapping network: the label already says which

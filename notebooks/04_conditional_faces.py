@@ -215,10 +215,10 @@ generator.summary()
 #
 # The trunk's 4 × 4 feature maps are flattened (*where* something is matters: a hat is
 # at the top, a smile at the bottom) and feed two heads: one real/fake logit, and one
-# logit per attribute. The seed course pooled the maps to one vector and fed the
-# classifier directly; on our budget, flattening and a `LayerNormalization` before the
-# classifier head let it learn several times faster (measured on procedural faces: 0.78
-# → 0.997 attribute accuracy after 600 steps).
+# logit per attribute. The original Making Faces workshop (Sophie Searcy, ODSC East 2019)
+# pooled the maps to one vector and fed the classifier directly; on our budget, flattening
+# and a `LayerNormalization` before the classifier head let it learn several times faster
+# (measured on procedural faces: 0.78 → 0.997 attribute accuracy after 600 steps).
 
 # %%
 # @save
@@ -259,7 +259,7 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # One `keras.Model` owns both networks and the step that trains them; `fit()` calls it on
 # every batch. The generator is asked for the attribute vectors of the real faces in the
 # batch, so it learns realistic combinations. `d_steps` lets $D$ take several steps per
-# $G$ step (the seed course used 2, with $G$ learning 4× slower than $D$). On a CPU
+# $G$ step (the original workshop used 2, with $G$ learning 4× slower than $D$). On a CPU
 # budget, one step with equal learning rates measured best: attribute-control accuracy
 # after 300 s of training 0.90 (1 D step), 0.78 (2 D steps), 0.65 (1 D step, $G$ at
 # 5e-5 and $D$ at 2e-4).
@@ -512,7 +512,7 @@ display(explorer.widget)
 # ## Going further
 # - **Two D steps per G step on CelebA.** On procedural faces and a CPU budget they
 #   measured worse (see the train step). CelebA is harder and a GPU's budget longer: does
-#   the seed course's choice (`d_steps=2`, $G$ at 5e-5) win there? Set them in the
+#   the original workshop's choice (`d_steps=2`, $G$ at 5e-5) win there? Set them in the
 #   parameters cell and compare the control accuracy after the same minutes.
 # - **The class weight $\lambda$.** At 0 the generator ignores $y$; very large, it
 #   draws caricatures that please the classifier. Where is the sweet spot?
