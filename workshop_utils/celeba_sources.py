@@ -207,7 +207,8 @@ def _gdown_download(timeout, received, **arguments):
     def request(session, method, url, **options):
         options.setdefault("timeout", timeout)
         response = original(session, method, url, **options)
-        response.raise_for_status()
+        if not takes_timeout:  # gdown 5: raise on 4xx/5xx as gdown 6 itself does
+            response.raise_for_status()
         chunks = response.iter_content
 
         def counted(*args, **kwargs):

@@ -93,7 +93,7 @@ def _check_unit_range(images: np.ndarray, name: str) -> np.ndarray:
     if images.size and (images.min() < -1.001 or images.max() > 1.001):
         raise ValueError(
             f"Expected {name} in [-1, 1], got values in [{images.min():.3g}, {images.max():.3g}]. "
-            "Scale uint8 pixels with data.to_unit_range."
+            "Scale uint8 pixels with datasets.to_unit_range."
         )
     return images
 
