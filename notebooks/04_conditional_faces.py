@@ -305,7 +305,8 @@ class VACGAN(keras.Model):
         return self.generator([z, attributes], training=training)
 
     def train_step(self, data):
-        real_images, attributes = data  # attributes: (B, K) of 0/1
+        real_images, attributes = data  # images: float32 in [-1, 1]; attributes: (B, K) of 0/1
+        datasets.require_scaled(real_images)  # uint8 pixels would be 127x too large
         attributes = ops.cast(attributes, "float32")
         batch_size = ops.shape(real_images)[0]
 

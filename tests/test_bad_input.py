@@ -1,6 +1,7 @@
 """Bad input to the public helpers of notebook 04 and the fault-handling code: each raises a
 ValueError that names what was expected (the older helpers have theirs beside their tests)."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -49,6 +50,7 @@ CASES = [
     (lambda: face_models.build_face_generator(latent_dim=8, num_attributes=0), "must be at least 1"),
     (lambda: face_models.build_face_discriminator(num_attributes=0), "num_attributes must be at least 1"),
     (lambda: datasets.attribute_vector(cartoon_faces.FACE_ATTRIBUTES, on="Smiled"), "Did you mean 'Smiling'"),
+    (lambda: datasets.require_scaled(np.zeros((2, 64, 64, 3), np.uint8)), "Scale them with datasets.to_unit_range"),
 ]
 
 
@@ -70,3 +72,16 @@ def test_the_types_a_learner_passes_are_taken():
     assert (len(train), len(held)) == (8, 4)
     batch = next(iter(datasets.attribute_dataset(train.images, train.attributes, batch_size=np.int64(4))))
     assert tuple(batch[0].shape) == (4, 64, 64, 3)
+
+
+def test_the_face_gan_refuses_unscaled_uint8_faces():
+    """A Keras model casts uint8 input to float without a word; the train step refuses it,
+    and the float32 batches of datasets.attribute_dataset train."""
+    faces = cartoon_faces.load_faces(8, verbose=False)
+    gan = face_models.VACGAN(face_models.build_face_generator(8, 8, widths=(8, 8, 8, 8)),
+                             face_models.build_face_discriminator(8, widths=(8, 8, 8, 8)))
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-4), g_optimizer=keras.optimizers.Adam(1e-4))
+    with pytest.raises(ValueError, match=r"uint8 pixels \(0 to 255\?\); the model expects float32 in \[-1, 1\]"):
+        gan.fit(faces.images, faces.attributes.astype("float32"), batch_size=4, epochs=1, verbose=0)
+    history = gan.fit(datasets.attribute_dataset(faces.images, faces.attributes, batch_size=4), epochs=1, verbose=0)
+    assert np.isfinite(history.history["d_loss"][-1])

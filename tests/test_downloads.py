@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pytest
 
-from workshop_utils import celeba, celeba_sources, datasets, runtime
+from workshop_utils import celeba, celeba_sources, datasets, downloads, runtime
 from test_celeba import COUNT, attribute_text, attribute_values, make_zip, official  # noqa: F401 (fixture)
 
 
@@ -152,7 +152,7 @@ def test_no_network_at_all_ends_in_one_clear_message(files, cache, monkeypatch):
     with pytest.raises(datasets.DataUnavailableError) as caught:
         celeba.load_celeba(limit=4, sources=sources, verbose=False)
     message = str(caught.value)
-    assert message.count("\n  - ") == 2 and "Google Drive (official files): img_align_celeba.zip" in message
+    assert message.count("\n  - ") == 2 and f"Google Drive (official files): cannot reach 127.0.0.1:{port}" in message
     assert "What to do" in message
     no_partial_files(cache)
 
@@ -193,3 +193,107 @@ def test_leftovers_of_a_killed_download_are_removed_at_the_next_start(server, fi
     (leftover / "img_align_celeba.zip").write_bytes(b"half a zip")
     celeba.load_celeba(limit=4, sources=[drive(server, files)], verbose=False)
     assert not leftover.exists()
+
+
+class Trickle(http.server.BaseHTTPRequestHandler):
+    """Promises a large file, then sends one byte every 0.2 s: no read ever times out."""
+
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Length", "1000000")
+        self.end_headers()
+        try:
+            while True:
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def silent_port():
+    """A port that accepts connections and never answers (a stalled server)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(50)
+    held = []
+    threading.Thread(target=lambda: [held.append(listener.accept()) for _ in iter(int, 1)], daemon=True).start()
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_a_trickling_server_is_abandoned_with_a_message_naming_the_source(files, cache):
+    """Each read gets a byte before its time-out, so only the minimum rate can end it."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        _, md5 = files
+        urls = {name: f"http://127.0.0.1:{httpd.server_address[1]}/{name}" for name in celeba_sources.DRIVE_FILES}
+        source = celeba_sources.GoogleDrive(urls=urls, md5=md5, timeout=(1, 1), retries=2, backoff=0.05)
+        source.window, source.min_rate = 2.0, 1000
+        began = time.perf_counter()
+        with pytest.raises(datasets.DataUnavailableError) as caught:
+            celeba.load_celeba(limit=4, sources=[source], verbose=False)
+        assert time.perf_counter() - began < 4
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert "Google Drive (official files): abandoned" in str(caught.value)
+    assert "in the last 2 s (under 1,000 bytes/s)" in str(caught.value)
+    no_partial_files(cache)
+
+
+def test_a_stalled_hugging_face_server_is_abandoned_quietly(silent_port, cache, official, capfd):  # noqa: F811
+    """The mirror's client has no time-out of its own on API calls; the watch ends the wait,
+    and with verbose=False nothing is printed: no retry lines, no progress bars."""
+    mirror = celeba_sources.HuggingFaceMirror(endpoint=f"http://127.0.0.1:{silent_port}")
+    mirror.window, mirror.min_rate = 2.0, 1000
+    began = time.perf_counter()
+    faces = celeba.load_celeba(limit=4, sources=[mirror, celeba_sources.OfflineFolder(official)], verbose=False)
+    assert time.perf_counter() - began < 4 and len(faces) == 4
+    out, err = capfd.readouterr()
+    assert out == "" and err == "", (out, err)
+
+
+def test_hugging_face_with_no_network_fails_over_at_once_and_quietly(cache, official, capfd):  # noqa: F811
+    with socket.socket() as probe:  # a port nobody listens on: what no network looks like
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mirror = celeba_sources.HuggingFaceMirror(endpoint=f"http://127.0.0.1:{port}")
+    began = time.perf_counter()
+    faces = celeba.load_celeba(limit=4, sources=[mirror, celeba_sources.OfflineFolder(official)], verbose=False)
+    assert time.perf_counter() - began < 2 and len(faces) == 4
+    assert capfd.readouterr() == ("", "")
+
+
+def test_the_watch_leaves_sockets_as_it_found_them():
+    reads = {name: getattr(socket.socket, name) for name in ("recv", "recv_into")}
+    with pytest.raises(ZeroDivisionError):
+        with downloads.bounded("test", window=1):
+            1 / 0
+    assert {name: getattr(socket.socket, name) for name in reads} == reads
+    assert "recv" not in socket.socket.__dict__
+
+
+def test_a_stalled_mnist_download_is_abandoned(silent_port, cache, monkeypatch):
+    """Keras downloads MNIST with urllib, which has no time-out: the watch ends the wait."""
+    import urllib.request
+
+    import keras
+
+    from workshop_utils import mnist
+
+    def stalled_download():  # what keras' get_file does, pointed at a server that never answers
+        return urllib.request.urlopen(f"http://127.0.0.1:{silent_port}/mnist.npz").read()
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", stalled_download)
+    monkeypatch.setattr(downloads, "WINDOW_SECONDS", 1.5)
+    began = time.perf_counter()
+    with pytest.raises(datasets.DataUnavailableError, match="keras.datasets.mnist download: abandoned, 0 bytes"):
+        mnist.load_mnist(source="keras", verbose=False)
+    assert time.perf_counter() - began < 4

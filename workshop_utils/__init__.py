@@ -12,6 +12,7 @@ Data (a new dataset gets its own module, returning the records in ``datasets``)
     celeba           CelebA: load_celeba and its cache
     celeba_files     CelebA: reading the attribute table and the JPEGs (folder, zip, parquet)
     celeba_sources   CelebA: where it comes from (offline folder, Hugging Face, Kaggle, Drive)
+    downloads        bounded network waits: a stalled or trickling server is abandoned
     cartoon_faces    procedural faces with known attributes (tests, smoke runs, CPUs)
 Models and training (the notebooks' `# @save` cells, saved here verbatim)
     conv_arithmetic  how convolutions change an image's size (notebook 01)

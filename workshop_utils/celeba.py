@@ -20,6 +20,7 @@ from . import runtime
 from .celeba_files import CELEBA_ATTRIBUTES, IMAGE_SIZE
 from .celeba_sources import KAGGLE_HANDLE, SourceFailed, default_sources, first_line
 from .datasets import DataUnavailableError, Faces, is_count
+from .downloads import Abandoned
 from .files import atomic_path
 
 CACHE_VERSION = 2  # 2: the cache records its source's identity, completeness and a checksum
@@ -131,6 +132,8 @@ def load_celeba(limit: int | None = None, sources=None, verbose: bool = True) ->
     for source in sources:
         try:
             images, attributes = source.load(limit, workdir, verbose)
+        except Abandoned as error:  # its message names the source
+            tried.append(str(error))
         except (SourceFailed, ValueError) as error:
             tried.append(f"{source.name}: {error}")
         except Exception as error:  # a client's own errors: network, auth, quota, ...

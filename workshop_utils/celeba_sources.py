@@ -5,11 +5,13 @@ to ``celeba_files`` to read; a source that fails raises :class:`SourceFailed` wi
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from pathlib import Path
 
 from . import runtime
+from .downloads import CONNECT_TIMEOUT, READ_TIMEOUT, Abandoned, bounded, quiet_clients, reachable
 from .celeba_files import file_identity, find_celeba_files, looks_like_html, read_celeba_files, read_celeba_parquet
 
 HF_REPOSITORY = "flwrlabs/celeba"  # parquet: image + celeb_id + the 40 attributes as booleans
@@ -22,6 +24,20 @@ DRIVE_FILES = {  # the official release's Google Drive ids and MD5 sums (as torc
 
 class SourceFailed(Exception):
     """One source could not provide CelebA; the message is one line saying why."""
+
+
+class NetworkSource:
+    """What the network sources share: each download runs inside :func:`downloads.bounded`,
+    abandoned when the last ``window`` seconds brought under ``min_rate`` bytes a second, and
+    with ``verbose=False`` the clients' own retry lines and progress bars are silenced."""
+
+    window = min_rate = None  # downloads' defaults; a test or a classroom server may set them
+
+    def downloading(self, verbose):
+        stack = contextlib.ExitStack()
+        stack.enter_context(quiet_clients(verbose))
+        stack.enter_context(bounded(self.name, self.window, self.min_rate))
+        return stack
 
 
 def _find_files(root):
@@ -63,7 +79,7 @@ class OfflineFolder:
         return read_celeba_files(images, attributes, limit, verbose, spare_zip=spare_zip)
 
 
-class HuggingFaceMirror:
+class HuggingFaceMirror(NetworkSource):
     """A public Hugging Face mirror of CelebA with attributes, as parquet files, fetched one
     file at a time (``huggingface_hub``) until ``limit`` images are in."""
 
@@ -74,28 +90,47 @@ class HuggingFaceMirror:
 
     def load(self, limit, workdir, verbose):
         import pyarrow.parquet as pq
-        from huggingface_hub import HfApi, hf_hub_download
+        from huggingface_hub import HfApi, constants, hf_hub_download
 
+        reachable(self.name, self.endpoint or constants.ENDPOINT)
         api = HfApi(endpoint=self.endpoint)
-        try:
-            files = [f for f in api.list_repo_files(self.repo_id, repo_type="dataset") if f.endswith(".parquet")]
-        except ValueError as error:  # JSON that does not parse: a portal, proxy or quota page
-            raise SourceFailed(f"the answer was not the Hugging Face API's (an HTML page?): {error}") from None
-        if not files:
-            raise SourceFailed(f"{self.repo_id} holds no parquet files")
-        order = {"train": 0, "valid": 1, "validation": 1, "test": 2}
-        files.sort(key=lambda f: (min((v for k, v in order.items() if k in f), default=3), f))
         paths, rows = [], 0
-        for file in files:
-            paths.append(hf_hub_download(self.repo_id, file, repo_type="dataset", cache_dir=workdir / "huggingface",
-                                         endpoint=self.endpoint))
-            rows += pq.ParquetFile(paths[-1]).metadata.num_rows
-            if limit is not None and rows >= limit:
-                break
+        with self.downloading(verbose), _hub_time_outs():
+            try:
+                files = [f for f in api.list_repo_files(self.repo_id, repo_type="dataset") if f.endswith(".parquet")]
+            except ValueError as error:  # JSON that does not parse: a portal, proxy or quota page
+                raise SourceFailed(f"the answer was not the Hugging Face API's (an HTML page?): {error}") from None
+            if not files:
+                raise SourceFailed(f"{self.repo_id} holds no parquet files")
+            order = {"train": 0, "valid": 1, "validation": 1, "test": 2}
+            files.sort(key=lambda f: (min((v for k, v in order.items() if k in f), default=3), f))
+            for file in files:
+                paths.append(hf_hub_download(self.repo_id, file, repo_type="dataset", endpoint=self.endpoint,
+                                             cache_dir=workdir / "huggingface", etag_timeout=CONNECT_TIMEOUT))
+                rows += pq.ParquetFile(paths[-1]).metadata.num_rows
+                if limit is not None and rows >= limit:
+                    break
         return read_celeba_parquet(paths, limit, verbose)
 
 
-class KaggleCopy:
+@contextlib.contextmanager
+def _hub_time_outs():
+    """The Hugging Face client's API calls get a connect and a read time-out (its shared
+    session has none), and its downloads go through Python's sockets, which
+    :func:`downloads.bounded` can watch, rather than the hf_xet extension's own."""
+    from huggingface_hub import constants, get_session
+
+    session = get_session()
+    timeout, xet = session.timeout, constants.HF_HUB_DISABLE_XET
+    session.timeout = type(timeout)(READ_TIMEOUT, connect=CONNECT_TIMEOUT)  # httpx's Timeout
+    constants.HF_HUB_DISABLE_XET = True
+    try:
+        yield
+    finally:
+        session.timeout, constants.HF_HUB_DISABLE_XET = timeout, xet
+
+
+class KaggleCopy(NetworkSource):
     """The widely used Kaggle copy (``kagglehub``): ``img_align_celeba/`` and a CSV of attributes."""
 
     def __init__(self, handle=KAGGLE_HANDLE):
@@ -105,12 +140,14 @@ class KaggleCopy:
     def load(self, limit, workdir, verbose):
         import kagglehub
 
-        folder = kagglehub.dataset_download(self.handle)
+        reachable(self.name, "https://www.kaggle.com")  # kagglehub's own requests time out after 5 s / 15 s
+        with self.downloading(verbose):
+            folder = kagglehub.dataset_download(self.handle)
         images, attributes, spare_zip = _find_files(folder)
         return read_celeba_files(images, attributes, limit, verbose, spare_zip=spare_zip)
 
 
-class GoogleDrive:
+class GoogleDrive(NetworkSource):
     """The official release's Google Drive files (``gdown``), checked against their MD5 sums.
 
     ``urls`` and ``md5`` (dicts by file name) override where the files come from and what
@@ -122,7 +159,7 @@ class GoogleDrive:
 
     name = "Google Drive (official files)"
 
-    def __init__(self, urls=None, md5=None, timeout=(10, 60), retries=2, backoff=1.0):
+    def __init__(self, urls=None, md5=None, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), retries=2, backoff=1.0):
         self.urls = urls or {}
         self.backoff = backoff
         self.md5 = md5 or {name: checksum for name, (_, checksum) in DRIVE_FILES.items()}
@@ -139,7 +176,9 @@ class GoogleDrive:
         for file_name, (file_id, _) in DRIVE_FILES.items():
             final = target / file_name
             if not final.is_file():
-                self.fetch(file_name, file_id, final, verbose)
+                reachable(self.name, self.urls.get(file_name) or "https://drive.google.com")
+                with self.downloading(verbose):
+                    self.fetch(file_name, file_id, final, verbose)
         try:
             return read_celeba_files(target / "img_align_celeba.zip", target / "list_attr_celeba.txt", limit, verbose)
         except ValueError:
@@ -162,6 +201,8 @@ class GoogleDrive:
                     result = _gdown_download(self.timeout, received, url=url, id=None if url else file_id,
                                              output=str(partial), quiet=not verbose)
                     break
+                except Abandoned:
+                    raise
                 except Exception as error:  # gdown raises its own and requests' errors
                     status = getattr(getattr(error, "response", None), "status_code", None)
                     if attempt < self.retries and (status is None or status >= 500) and not _is_timeout(error):

@@ -132,6 +132,19 @@ def to_unit_range(images: np.ndarray) -> np.ndarray:
     return images.astype(np.float32) / 127.5 - 1.0
 
 
+def require_scaled(images, what: str = "real images") -> None:
+    """Refuse integer pixels (uint8, 0 to 255) where a model expects float32 in [-1, 1].
+
+    A Keras model silently casts uint8 input to float and trains on values 127 times too
+    large, so the train steps check their batches' dtype: known when the step is traced,
+    it costs nothing per step."""
+    dtype = getattr(images, "dtype", None)
+    dtype = np.dtype(getattr(dtype, "as_numpy_dtype", dtype))  # tf.DType or NumPy dtype
+    if dtype.kind in "uib":
+        raise ValueError(f"The {what} are {dtype.name} pixels (0 to 255?); the model expects float32 in "
+                         f"[-1, 1]. Scale them with datasets.to_unit_range, or feed datasets.attribute_dataset.")
+
+
 def image_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = True, seed: int = 0):
     """A ``tf.data`` pipeline of float32 images in [-1, 1] (and labels, when given).
 

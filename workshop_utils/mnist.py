@@ -16,6 +16,7 @@ import numpy as np
 
 from . import runtime
 from .datasets import DataUnavailableError, is_count
+from .downloads import Abandoned, bounded
 
 MNIST_FILE = "mnist.npz"
 MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -107,7 +108,12 @@ def load_mnist(source: str = "auto", verbose: bool = True) -> Digits:
         try:
             import keras
 
-            (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+            with bounded("keras.datasets.mnist download"):  # urllib: no time-out of its own
+                (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        except Abandoned as error:
+            tried.append(str(error))
+            if verbose:
+                print("  - " + tried[-1])
         except Exception as error:  # Keras wraps urllib errors in a bare Exception
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             tried.append(f"keras.datasets.mnist download: {first_line}")
