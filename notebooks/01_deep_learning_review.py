@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 01 · Deep learning, reviewed by checking it
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/01_deep_learning_review.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/01_deep_learning_review.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/live/01_deep_learning_review.ipynb)
 #
 # GANs are two neural networks trained by gradient descent. This notebook makes sure the
 # pieces are solid, by computing each one two ways and checking they agree:
@@ -270,7 +270,7 @@ print(f"test accuracy: {my_classifier.evaluate(x_test, y_test, verbose=0)[1]:.3f
 # That is how a generator grows 7 × 7 to 14 × 14 to 28 × 28: stride 2, `"same"`.
 
 # %%
-# The two size formulas  # @save
+# The two size formulas  # @save @live
 def conv_output_size(size, kernel, stride=1, padding="valid"):
     """Output length of a convolution: floor((n - k) / s) + 1 ("valid"), ceil(n / s) ("same")."""
     if padding == "valid":

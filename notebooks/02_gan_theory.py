@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 02 · GAN theory, seen with your own eyes
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/02_gan_theory.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/02_gan_theory.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/live/02_gan_theory.ipynb)
 #
 # Before images, toys: on data whose answer we know, every claim of GAN theory can be
 # *checked*. In this notebook you will
@@ -306,7 +306,7 @@ print(f"{name}: {counts[name]['modes_covered']}/8 modes, high-quality share {cou
 # change to its train step.
 
 # %%
-# A conditional toy: G([z, mode]) -> point, D([point, mode]) -> logit
+# A conditional toy: G([z, mode]) -> point, D([point, mode]) -> logit  # @live
 def build_conditional_toy_generator(latent_dim=2, modes=8):
     z, label = keras.Input((latent_dim,)), keras.Input((), dtype="int32")
     x = layers.Concatenate()([z, layers.Embedding(modes, 8)(label)])  # (B, latent_dim + 8)

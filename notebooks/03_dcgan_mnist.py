@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 03 · A DCGAN that draws digits
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/03_dcgan_mnist.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/03_dcgan_mnist.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/live/03_dcgan_mnist.ipynb)
 #
 # In notebook 02 we met the GAN game on toy data. Now we play it on images: a
 # **generator** $G$ turns random noise $z$ into 28 × 28 pictures, a **discriminator**
@@ -143,7 +143,7 @@ print(real_batch.shape, float(ops.min(real_batch)), float(ops.max(real_batch))) 
 # in `workshop_utils.models`, so later notebooks and the benchmarks reuse it.)
 
 # %%
-# The generator: z (latent_dim,) -> image (28, 28, 1)  # @save
+# The generator: z (latent_dim,) -> image (28, 28, 1)  # @save @live
 def build_generator(latent_dim=64, mapping=True):
     """z (latent_dim,) -> a 28 x 28 x 1 image in [-1, 1]; mapping=False leaves out the mapping network."""
     if latent_dim < 1:
@@ -199,7 +199,7 @@ plotting.show_images(untrained_images, columns=8, title="untrained generator", s
 # in one 300-s run, coverage 9.1 of 10 digits.)
 
 # %%
-# The discriminator: image (28, 28, 1) -> one logit  # @save
+# The discriminator: image (28, 28, 1) -> one logit  # @save @live
 class MinibatchStdDev(layers.Layer):
     """Append one feature map that holds how much the whole batch varies (from ProGAN).
 
@@ -276,7 +276,7 @@ print(f"L_G = {float(losses.nonsaturating_generator_loss(undecided)):.3f}")
 # `penalty` adds nothing yet: it is where the next section adds to $D$'s loss.)
 
 # %%
-# The GAN: a keras.Model whose train_step plays one round of the game  # @save
+# The GAN: a keras.Model whose train_step plays one round of the game  # @save @live train_step
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other by ``fit()``."""
 

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 04 · Making faces: a conditional GAN whose discriminator reads faces
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/04_conditional_faces.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/04_conditional_faces.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/live/04_conditional_faces.ipynb)
 #
 # This is the notebook the course is named after. We train a GAN that draws a face
 # **with the attributes you ask for** (smiling, eyeglasses, blond hair, a hat, ...), and
@@ -174,7 +174,7 @@ plotting.plot_attribute_bars(names, {"share of faces with it": share, "majority-
 # convolutions double the size each time: 4 → 8 → 16 → 32 → 64.
 
 # %%
-# @save
+# The face generator: [z, attributes] -> a 64 x 64 x 3 face  # @save @live
 def build_face_generator(latent_dim=64, num_attributes=40, widths=(256, 128, 64, 32)):
     """[z, attribute vector y] -> a 64 x 64 x 3 face in [-1, 1] that has those attributes."""
     if len(widths) != 4:  # a 4 x 4 start and four doublings make 64 x 64
@@ -221,7 +221,7 @@ generator.summary()
 # (measured on procedural faces: 0.78 → 0.997 attribute accuracy after 600 steps).
 
 # %%
-# @save
+# The two-headed discriminator: a face -> [real/fake logit, attribute logits]  # @save @live
 def build_face_discriminator(num_attributes=40, widths=(64, 128, 256, 256)):
     """A 64 x 64 x 3 image -> [real/fake logit (B, 1), attribute logits (B, num_attributes)].
 
@@ -265,7 +265,7 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # 5e-5 and $D$ at 2e-4).
 
 # %%
-# @save
+# The face GAN: a keras.Model whose train_step trains both players and the classifier  # @save @live train_step
 class VACGAN(keras.Model):
     """A conditional GAN whose discriminator is also a multi-label attribute classifier.
 

@@ -42,6 +42,7 @@ def main(new_url: str, new_release: str | None) -> None:
         path.write_text(text)
     for script in sorted((ROOT / "notebooks").glob("*.py")):
         subprocess.run([sys.executable, "-m", "jupytext", "--quiet", "--sync", str(script)], check=True)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "make_live_notebooks.py")], check=True)  # their badges
     print(f"Repository set to {new_url}, release {new_release}, in {len(files)} files.")
 
 

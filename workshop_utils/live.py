@@ -1,0 +1,31 @@
+"""The live-coding notebooks' blanks (``notebooks/live/``, made by ``tools/make_live_notebooks.py``).
+
+A blank is a definition whose body is one line, ``raise NotImplementedError(BLANK)``, with
+the signature, the docstring and the expected shapes kept. The catch-up cell after it runs
+the reference code only ``if live.blank(name)``: once the learner (or the instructor, live)
+has typed a body, the catch-up leaves it alone.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+BLANK = "live-coding blank: type the body in, or run the catch-up cell below"
+
+
+def _is_blank_function(function) -> bool:
+    code = getattr(function, "__code__", None)
+    return code is not None and BLANK in code.co_consts
+
+
+def blank(*definitions) -> bool:
+    """True when any of the functions or classes given is still a blank (for a class: any of
+    its methods or properties)."""
+    for definition in definitions:
+        if inspect.isclass(definition):
+            members = [getattr(member, "fget", member) for member in vars(definition).values()]
+            if any(_is_blank_function(getattr(member, "__func__", member)) for member in members):
+                return True
+        elif _is_blank_function(definition):
+            return True
+    return False
