@@ -21,6 +21,7 @@ Models and training (the notebooks' `# @save` cells, saved here verbatim)
     models           notebook 03: DCGAN builders, GAN, R1GAN, the conditional GAN
     face_models      notebook 04: face generator, two-headed discriminator, VACGAN
     solutions        reference solutions for the exercises' catch-up cells
+    live             the live-coding notebooks' blanks: is a definition still blank?
 Measuring and showing (a new metric: its formula in metrics, its trained scorer in scorers)
     metrics          formulas: Frechet distance, Inception score, coverage, confidence
     scorers          small classifiers trained once and cached, feeding those formulas
