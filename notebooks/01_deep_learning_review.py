@@ -58,7 +58,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from workshop_utils import datasets, mnist, plotting, runtime, solutions
+from workshop_utils import datasets, mnist, plotting, runtime
 
 mode = runtime.setup(seed=0)
 
@@ -235,19 +235,46 @@ for ax, title in zip(axes[1:], ["conv1: 16 maps, 26 x 26", "conv2: 32 maps, 11 x
     ax.set_axis_off()
 
 # %% [markdown]
-# ### Exercise: improve the classifier
+# ### Exercise 1 · Improve the classifier
 # Beat the test accuracy above by changing the model (not the test set!). Levers to try:
-# another convolution, `BatchNormalization`, `Dropout`, padding `"same"`, more epochs.
-# Write your model in the next cell and train it the same way.
+# padding `"same"` (so the borders count too), more filters, a hidden dense layer,
+# `Dropout` before it. Write your model in the next cell; the cell after it trains it the
+# same way. That cell is also the solution, hidden until you ask for it: double-click it
+# to see the code. Run it either way: if your cell still says `None`, it uses the solution.
 
 # %%
 # Your model here (start from a copy of the classifier above)
 my_classifier = None  # replace with keras.Sequential([...])
 
-# %%
-# Catch-up: the reference solution, trained the same way (run this if you fell behind)
-if my_classifier is None:
-    my_classifier = solutions.improved_digit_classifier()
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)  # @save
+def improved_digit_classifier():
+    """Notebook 01's exercise: a better MNIST classifier than the starting one.
+
+    Changes, each a standard lever: "same" padding (the borders count too), twice the
+    filters, a hidden dense layer, and dropout before it (less over-fitting). Measured on
+    20,000 digits for 2 epochs: 0.977 test accuracy against the first model's 0.960.
+    Not batch normalisation: after so short a run its moving statistics have not settled
+    and the model scores near chance in inference mode (we measured 0.11).
+    """
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(),  # (B, 14, 14, 32)
+            layers.Conv2D(64, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(),  # (B, 7, 7, 64)
+            layers.Flatten(),  # (B, 3136)
+            layers.Dropout(0.3),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ],
+        name="improved_classifier",
+    )
+
+
+if my_classifier is None:  # left empty: the solution above, trained the same way
+    my_classifier = improved_digit_classifier()
 my_classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 my_classifier.fit(x_train, y_train, batch_size=params.batch_size, epochs=params.epochs, verbose=2)
 print(f"test accuracy: {my_classifier.evaluate(x_test, y_test, verbose=0)[1]:.3f} (first model: {test_accuracy:.3f})")
@@ -299,6 +326,35 @@ for n, k, s, padding in [(28, 3, 1, "valid"), (28, 4, 2, "same"), (28, 5, 2, "va
     ours, ours_t = conv_output_size(n, k, s, padding), conv_transpose_output_size(n, k, s, padding)
     print(f"{n:3d} {k:2d} {s:2d} {padding:>8} | {ours:5d} {keras_conv:6d} | {ours_t:7d} {keras_transposed:6d}")
     assert (ours, ours_t) == (keras_conv, keras_transposed)
+
+# %% [markdown]
+# ### Exercise 2 · Predict, then check
+# Before running anything, work out on paper: (a) the output size of
+# `Conv2D(8, 5, strides=2, padding="valid")` on a 28 × 28 image, and (b) the size after
+# *two* `Conv2DTranspose(8, 4, strides=2, padding="same")` layers in a row, starting from
+# 7 × 7. Write your numbers in the next cell; the hidden solution checks them against
+# Keras.
+
+# %%
+# Your predictions (whole numbers)
+my_sizes = None  # replace with {"(a) conv on 28": ..., "(b) two transposed convs from 7": ...}
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)
+answers = {  # the formulas of section 4 ...
+    "(a) conv on 28": conv_output_size(28, 5, stride=2, padding="valid"),  # floor((28 - 5) / 2) + 1 = 12
+    "(b) two transposed convs from 7": conv_transpose_output_size(conv_transpose_output_size(7, 4, 2, "same"), 4, 2, "same"),
+}
+keras_answers = {  # ... and real Keras layers
+    "(a) conv on 28": layers.Conv2D(8, 5, strides=2, padding="valid")(np.zeros((1, 28, 28, 1), "float32")).shape[1],
+    "(b) two transposed convs from 7": layers.Conv2DTranspose(8, 4, strides=2, padding="same")(
+        layers.Conv2DTranspose(8, 4, strides=2, padding="same")(np.zeros((1, 7, 7, 1), "float32"))).shape[1],
+}
+if my_sizes is None:  # no predictions yet: just show the answers
+    my_sizes = dict.fromkeys(answers)
+for question, guess in my_sizes.items():
+    verdict = "no prediction yet" if guess is None else "right" if guess == answers[question] else "not quite"
+    print(f"{question}: formula {answers[question]}, Keras {keras_answers[question]}; you said {guess} ({verdict})")
 
 # %%
 # A picture: a transposed convolution (3 x 3 kernel of ones, stride 2) grows 2 x 2 into 5 x 5

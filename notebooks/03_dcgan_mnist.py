@@ -81,10 +81,12 @@ mode = runtime.setup(seed=42)
 # %%
 # Teaching parameters: one value for every mode, or one per mode
 params = runtime.scaled(
-    epochs={"full": 10, "fast": 3, "smoke": 1},  # passes over the training digits
-    train_images={"full": 60_000, "fast": 60_000, "smoke": 512},
+    train_steps={"full": 9_375, "fast": 2_812, "smoke": 8},  # updates of G and D, whatever the data's size
+    max_train_images={"full": 60_000, "fast": 60_000, "smoke": 512},  # at most; fewer if the data has fewer
     eval_samples={"full": 5_000, "fast": 2_000, "smoke": 200},  # digits drawn to score G
-    race_seconds={"full": 60, "fast": 60, "smoke": 3},  # training time for the label race
+    race_seconds={"full": 60, "fast": 60, "smoke": 3},  # the label race: seconds each, at most
+    autoencoder_steps={"full": 2_000, "fast": 600, "smoke": 4},  # the L2 autoencoder we compare with
+    exercise_steps={"full": 500, "fast": 300, "smoke": 4},  # each run in exercise 1
     batch_size=64,
     latent_dim=64,  # size of the noise vector z
     learning_rate=5e-4,  # DCGAN used 2e-4; for this small model 5e-4 learns faster (measured)
@@ -102,9 +104,9 @@ params = runtime.scaled(
 # %%
 # Load the digits: real MNIST, or the procedural stand-in in smoke mode
 digits = mnist.load_mnist("procedural" if mode == "smoke" else "auto")
-train_images = digits.x_train[: params.train_images]  # (N, 28, 28) uint8 in [0, 255]
-train_labels = digits.y_train[: params.train_images]  # (N,) digits 0-9
-print(train_images.shape, train_images.dtype)
+train_images = digits.x_train[: params.max_train_images]  # (N, 28, 28) uint8 in [0, 255]
+train_labels = digits.y_train[: params.max_train_images]  # (N,) digits 0-9
+print(f"training on {len(train_images):,} digits, {train_images.shape} {train_images.dtype}")
 plotting.show_images(datasets.to_unit_range(train_images[:32]), columns=8, title=digits.source);
 
 # %% [markdown]
@@ -113,7 +115,7 @@ plotting.show_images(datasets.to_unit_range(train_images[:32]), columns=8, title
 
 # %%
 # A tf.data pipeline: scale to [-1, 1], shuffle, batch
-dataset = datasets.image_dataset(train_images, batch_size=params.batch_size)
+dataset = datasets.image_dataset(train_images, batch_size=params.batch_size).repeat()  # reshuffled each pass
 real_batch = next(iter(dataset))
 print(real_batch.shape, float(ops.min(real_batch)), float(ops.max(real_batch)))  # (64, 28, 28, 1) -1.0 1.0
 
@@ -412,7 +414,8 @@ quality = callbacks.QualityTracker(
 # %%
 # Train: fit() calls GAN.train_step on every batch and shows a progress bar
 history = gan.fit(
-    dataset, epochs=params.epochs, callbacks=[sample_grid, live_curves, quality, callbacks.StopOnNaN()]
+    dataset, epochs=1, steps_per_epoch=params.train_steps,  # a fixed number of steps, however many digits
+    callbacks=[sample_grid, live_curves, quality, callbacks.StopOnNaN()],
 )
 
 # %% [markdown]
@@ -487,26 +490,54 @@ axes[0].legend();
 # ### What the three additions bought
 # Our model is the 2015 DCGAN plus a mapping network in $G$, a minibatch feature in $D$
 # and the R1 penalty. Each of them alone traded one number for another; together they cut
-# the share of unsure digits. Measured on our benchmark machine (a 2-core CPU, 8,000 real
-# digits, 300 s of training; medians over seeds from `benchmarks/mnist_quality.py
-# --repeats 3`, and `benchmarks/README.md` for everything else we tried):
-#
-# | model | seeds | steps in 300 s | FD | confidence | coverage |
-# |---|---|---|---|---|---|
-# | plain DCGAN | 3 | 9,400 | 5.9 | 0.861 | 9.59 |
-# | + mapping network, minibatch std, R1 | 5 | 7,800 | 7.4 | 0.900 | 9.64 |
-# | real digits, for scale | | | 0.5 | 0.978 | 9.98 |
-#
-# The extra work costs steps (part of that gap is a busier machine on the later day), yet
-# confidence rises within the same seconds. FD rose a little: a sharper but slightly less varied set of digits. Your figures will differ with
-# your machine and your mode; in `fast` and `full` mode the model trains on all 60,000
-# digits for a few epochs.
+# the share of unsure digits within the same seconds of training, though the extra work
+# costs steps. The measurements behind that sentence (each addition alone and together,
+# over several seeds, with the machine and the date) are in `benchmarks/README.md`; the
+# numbers that describe *your* run are the ones printed above.
 
 # %% [markdown]
+# ## Why learn a loss at all?
+# A GAN's generator is graded by a *learnt* loss: the discriminator. Why not a fixed one,
+# such as the squared pixel error of an **autoencoder**, which squeezes each digit through
+# a small code and rebuilds it? Because when several images are plausible, the image that
+# minimises the squared error is their *average*, and an average of digits is a blur. The
+# discriminator instead asks "is this a real digit?", and an average is not one. Train an
+# autoencoder whose decoder is our own generator network, with the same noise size as its
+# code, and compare its outputs with the GAN's samples.
+
+# %%
+# An L2 autoencoder: encoder (B, 28, 28, 1) -> code (B, latent_dim) -> our generator network as decoder
+keras.utils.set_random_seed(3)
+encoder = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 4, strides=2, padding="same"),
+                            layers.LeakyReLU(0.2), layers.Conv2D(64, 4, strides=2, padding="same"),
+                            layers.LeakyReLU(0.2), layers.Flatten(), layers.Dense(params.latent_dim)], name="encoder")
+autoencoder = keras.Sequential([encoder, build_generator(params.latent_dim)], name="autoencoder")
+autoencoder.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+pairs = dataset.map(lambda images: (images, images))  # the input is its own target
+autoencoder.fit(pairs, epochs=1, steps_per_epoch=params.autoencoder_steps, verbose=0)
+rebuilt = autoencoder.predict(real_eval[:16], verbose=0)  # (16, 28, 28, 1)
+figure, axes = plt.subplots(1, 3, figsize=(15, 2.6))
+plotting.show_images(real_eval[:16], columns=8, ax=axes[0], title="real test digits")
+plotting.show_images(rebuilt, columns=8, ax=axes[1], title="autoencoder (L2 loss): the same digits rebuilt")
+plotting.show_images(generated[:16], columns=8, ax=axes[2], title="GAN (learnt loss): new digits");
+
+# %% [markdown]
+# The autoencoder was *shown* each digit and still draws soft, smeared strokes: where it is
+# unsure, the squared error pays least for grey. The GAN never saw the digits it draws,
+# and its strokes are crisp, because a grey smear is exactly what its discriminator learnt
+# to reject.
+#
 # ## A walk through latent space
 # $G$ is a smooth function of $z$. Walk in a straight line from one noise vector to
-# another and the digit morphs, stroke by stroke: the generator has not memorised 60,000
-# pictures, it has learnt a continuous space of digits.
+# another and the digit morphs, stroke by stroke. It has not memorised the digits it
+# saw: it has far too few weights to store them (next cell), so it has learnt a
+# continuous space of digits instead.
+
+# %%
+# Parameters against pixels: could G have memorised its training digits?
+pixels_seen = train_images.size  # N x 28 x 28
+print(f"G has {generator.count_params():,} weights; its {len(train_images):,} training digits hold "
+      f"{pixels_seen:,} pixels, {pixels_seen / generator.count_params():.0f}x as many numbers")
 
 # %%
 # Four straight-line walks from z_start to z_end, ten stops each
@@ -517,6 +548,59 @@ walks = ((1 - alphas) * z_start + alphas * z_end).reshape(-1, params.latent_dim)
 plotting.show_images(gan.generate(walks.astype("float32")), columns=10, title="latent interpolation");
 
 # %% [markdown]
+# ### Latent arithmetic
+# Directions in $z$ carry meaning. Draw a few thousand digits, score each one for a
+# property (here: how much ink it uses), and subtract the mean $z$ of the lightest tenth
+# from the mean $z$ of the heaviest tenth. Adding that *direction* to any $z$ should make
+# its digit bolder, subtracting it thinner, while the digit stays the same one.
+
+# %%
+# A direction in z for "more ink", added to eight z vectors in five steps
+def latent_direction(score, count=2000, seed=11):
+    """The mean z of the top tenth of G's digits by score(images) -> (N,), minus that of the bottom tenth."""
+    zs = np.random.default_rng(seed).standard_normal((count, params.latent_dim)).astype("float32")
+    scores = score(ops.convert_to_numpy(gan.generate(zs)))  # (count,)
+    order = np.argsort(scores)
+    return zs[order[-count // 10:]].mean(axis=0) - zs[order[: count // 10]].mean(axis=0)
+
+
+def ink(images):  # (N, 28, 28, 1) in [-1, 1] -> (N,): the share of the image that is stroke
+    return (images > 0).mean(axis=(1, 2, 3))
+
+
+def show_direction(direction, title):
+    base_z = np.random.default_rng(12).standard_normal((8, 1, params.latent_dim)).astype("float32")
+    steps = np.linspace(-1.5, 1.5, 5, dtype="float32")[None, :, None]  # (1, 5, 1)
+    moved = (base_z + steps * direction).reshape(-1, params.latent_dim)  # (40, latent_dim)
+    plotting.show_images(gan.generate(moved), columns=5, size=6, title=title,
+                         column_titles=[f"{t:+.2f} x direction" for t in steps.ravel()])
+
+
+ink_direction = latent_direction(ink)
+show_direction(ink_direction, "z + t * (more ink): each row is one z")
+
+# %% [markdown]
+# ### Exercise 1 · Find your own direction
+# Write a score for another property, say how *wide* a digit is (the number of pixel
+# columns that hold any stroke), and show its direction with `latent_direction` and
+# `show_direction`. Does "wider" also change the digit's identity?
+
+# %%
+# Your score: images (N, 28, 28, 1) in [-1, 1] -> one number per image, shape (N,)
+my_score = None  # replace with a function
+
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)
+def width(images):  # columns that hold any stroke: a wide 0 or 2 scores high, a 1 low
+    return (images > 0).any(axis=(1, 3)).sum(axis=1)
+
+
+if my_score is None:  # left empty: use the solution's width score
+    my_score = width
+show_direction(latent_direction(my_score), f"z + t * (more {my_score.__name__})")
+
+# %% [markdown]
 # ## Going further: tell the generator which digit to draw
 # A **conditional GAN** (Mirza & Osindero, 2014) gives both players the label $y$:
 # $G(z, y)$ must draw the digit $y$, and $D(x, y)$ judges whether $x$ is a real
@@ -525,9 +609,8 @@ plotting.show_images(gan.generate(walks.astype("float32")), columns=10, title="l
 #
 # - The generator embeds the label into 16 numbers and concatenates them with $z$, then
 #   reuses our upsampling stack, without the mapping network: the label already says which
-#   digit to draw, so there are no in-between shapes to steer away from. (Measured before
-#   R1 was added: with the mapping layers the labelled model's FD after 300 s was 17,
-#   without them 1.4.)
+#   digit to draw, so there are no in-between shapes to steer away from (with the
+#   mapping layers the labelled model measured far worse: `benchmarks/README.md`).
 # - The discriminator is a **projection discriminator** (Miyato & Koyama, 2018): the
 #   logit gets an extra term, the dot product of the image features $h(x)$ with a learnt
 #   vector for the class, $l(x, y) = w^\top h(x) + e_y^\top h(x)$.
@@ -574,11 +657,14 @@ class ConditionalGAN(R1GAN):
 
 # %% [markdown]
 # Now the race. The unconditional GAN above was scored every few seconds of training;
-# we train the conditional one for `race_seconds` of training time (scoring time not
-# counted), score it the same way, and plot both against the clock.
+# we train the conditional one for the same number of training seconds (`race_seconds`,
+# or fewer if the GAN above trained for less; scoring time is not counted), score it
+# the same way, and compare the two at equal seconds.
 
 # %%
-# Train the conditional GAN for race_seconds of training time, scoring as it goes
+# Train the conditional GAN for as many training seconds as the GAN above had, scoring as it goes
+race_budget = min(params.race_seconds, quality.records[-1]["seconds"])  # equal seconds for both
+print(f"race: {race_budget:.0f} s of training each")
 keras.utils.set_random_seed(42)
 cgan = ConditionalGAN(build_conditional_generator(params.latent_dim), build_conditional_discriminator(),
                       r1_gamma=params.r1_gamma)
@@ -589,7 +675,7 @@ cgan.compile(
 labelled = datasets.image_dataset(train_images, train_labels, batch_size=params.batch_size).repeat()
 race = callbacks.QualityTracker(scorer, real_eval, every_seconds=params.race_seconds / 6,
                                 num_samples=min(1000, params.eval_samples), conditional=True,
-                                budget_seconds=params.race_seconds, verbose=True)
+                                budget_seconds=race_budget, verbose=True)
 cgan.fit(labelled, epochs=1, steps_per_epoch=10**7, verbose=0, callbacks=[race, callbacks.StopOnNaN()]);
 
 # %%
@@ -601,17 +687,16 @@ ax.axhline(scores["real (train vs test)"]["fd"], color="grey", ls=":", label="re
 ax.set(xlabel="training seconds", ylabel="FD (log scale)", yscale="log", title="Do labels help?")
 ax.legend()
 plain_at_end = min(quality.records, key=lambda r: abs(r["seconds"] - race.records[-1]["seconds"]))
-print(f"after ~{race.records[-1]['seconds']:.0f} s of training: FD {race.records[-1]['fd']:.1f} with labels, "
-      f"{plain_at_end['fd']:.1f} without (at {plain_at_end['seconds']:.0f} s)")
+print(f"FD with labels {race.records[-1]['fd']:.1f} after {race.records[-1]['seconds']:.0f} s of training; "
+      f"without labels {plain_at_end['fd']:.1f} after {plain_at_end['seconds']:.0f} s")
 
 # %% [markdown]
-# On our benchmark machine (a 2-core CPU, 8,000 real MNIST digits, see
-# `benchmarks/mnist_quality.py`) the labelled model was ahead at every checkpoint: FD 2.6
-# after 60 s with labels, against 28 to 36 without (three seeds), and still 7.4 without
-# after 300 s; its classifier confidence was 0.97 against 0.83 to 0.84. Your numbers will
-# differ a little; look at the gap, not the decimals. Why would labels help? $D$ no longer
-# has to work out *which* digit an image should be, only whether it is a good one, and
-# $G$ gets one clear target per sample instead of a blur of ten.
+# Read the last line the cell printed: the two FDs at (nearly) the same training seconds,
+# lower is better. One run can be noisy; `benchmarks/mnist_quality.py` repeats the race over
+# seeds, and `benchmarks/README.md` records what it measured, with machine and date.
+# Why would labels help? $D$ no longer has to work out *which* digit an image should be,
+# only whether it is a good one, and $G$ gets one clear target per sample instead of a
+# blur of ten.
 #
 # Now pick the digit yourself:
 
@@ -633,11 +718,43 @@ widgets.interact(draw_digit, digit=widgets.IntSlider(value=7, min=0, max=9, desc
 # - A DCGAN is two small convolutional networks and a train step of about thirty lines.
 # - `fit()` with callbacks gave progress bars, live curves, samples and a NaN guard for free.
 # - The FD, confidence and coverage turn "looks OK" into numbers you can compare.
-# - Labels are cheap to add and, on the clock, they help.
-#
-# **Exercise.** Swap the generator loss: `GAN(..., loss="minimax")` and retrain for one
-# epoch. Watch $D(G(z))$ and the samples in the first few hundred steps, and explain
-# what you see with the loss plots of notebook 02.
+# - Labels are cheap to add; the race measured what they buy on the clock.
 #
 # Notebook 04 scales this up to 64 × 64 colour faces, conditions on 40 attributes at once,
-# and makes the discriminator a classifier too.
+# and makes the discriminator a classifier too. One more exercise first.
+#
+# ### Exercise 2 · The minimax loss, on images
+# Notebook 02 showed that the minimax generator loss is flat where $G$ is bad. Train a
+# fresh `models.GAN(build_generator(params.latent_dim), build_discriminator(),
+# loss="minimax")` for `params.exercise_steps` steps beside a non-saturating one, and
+# compare $D(G(z))$ and the samples. Put your trained GAN in the next cell.
+
+# %%
+# Your minimax GAN, trained for params.exercise_steps steps
+my_minimax_gan = None  # replace with a compiled and trained models.GAN(..., loss="minimax")
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)
+def train_for_exercise(loss):
+    keras.utils.set_random_seed(5)
+    model = models.GAN(build_generator(params.latent_dim), build_discriminator(), loss=loss)
+    model.compile(d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
+                  g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1))
+    model.fit(dataset, epochs=1, steps_per_epoch=params.exercise_steps, verbose=0)
+    return model
+
+
+if my_minimax_gan is None:  # left empty: train it here
+    my_minimax_gan = train_for_exercise("minimax")
+non_saturating_gan = train_for_exercise("non_saturating")
+exercise_z = np.random.default_rng(3).standard_normal((16, params.latent_dim)).astype("float32")
+figure, axes = plt.subplots(1, 2, figsize=(12, 2.6))
+for ax, (name, model) in zip(axes, [("minimax", my_minimax_gan), ("non-saturating", non_saturating_gan)]):
+    fakes = model.generate(exercise_z)
+    mean_d = float(ops.mean(ops.sigmoid(model.discriminate(fakes))))
+    plotting.show_images(fakes, columns=8, ax=ax, title=f"{name}: mean D(G(z)) {mean_d:.2f}")
+
+# %% [markdown]
+# With the minimax loss, $G$ gets almost no gradient while $D$ rejects its images, so after
+# the same steps its samples are usually further from digits: notebook 02's flat curve,
+# seen on images. (Seeds differ: compare the pictures, not one number.)

@@ -27,8 +27,9 @@
 #    from whichever source works today, or procedural cartoon faces on a CPU,
 # 2. built a generator conditioned on an attribute vector, and a discriminator with two
 #    heads on one spectrally normalised trunk,
-# 3. written the VAC-GAN train step (hinge loss + attribute classification) as a
-#    `keras.Model`, trained by `fit()` with checkpoints that survive a disconnect,
+# 3. written its train step (hinge loss + attribute classification: an AC-GAN trained
+#    VAC-GAN's way) as a `keras.Model`, trained by `fit()` with checkpoints that survive a
+#    disconnect,
 # 4. **measured** how well the generator obeys (an independent classifier reads its faces),
 # 5. played with an explorer: a toggle per attribute, sliders through latent space.
 #
@@ -153,13 +154,18 @@ plotting.plot_attribute_bars(names, {"share of faces with it": share, "majority-
 # noise: $G(z, y)$ must draw an image *with* the attributes $y$. Here $y$ is a vector of
 # 0/1 attributes, and the generator simply reads it alongside $z$.
 #
-# How does $G$ learn to obey $y$? The **auxiliary-classifier GAN** (AC-GAN, Odena et al.,
-# 2017) lets the discriminator also predict the label of every image. Real images teach
-# that classifier what "smiling" looks like; the generator is then rewarded when the
-# classifier reads in its fakes the attributes it was asked for. The **VAC-GAN** variant
-# (Bazrafkan & Corcoran, 2018) is what we build: the classifier shares the
-# discriminator's convolutional trunk, and only real images train it, so $G$ cannot
-# cheat by teaching the classifier its own mistakes. With $\ell(x)$ the real/fake logit,
+# How does $G$ learn to obey $y$? The **auxiliary-classifier GAN**
+# ([AC-GAN, Odena, Olah & Shlens, 2017](https://arxiv.org/abs/1610.09585)) lets the
+# discriminator also predict the label of every image, from the same convolutional trunk:
+# one network, two heads. Real images teach that classifier what "smiling" looks like;
+# the generator is then rewarded when the classifier reads in its fakes the attributes it
+# was asked for. The **versatile auxiliary classifier GAN**
+# ([VAC-GAN, Bazrafkan & Corcoran, 2018](https://arxiv.org/abs/1805.00316)) instead puts a
+# separate classifier network beside $D$ and trains it on real images only. What we build
+# is the variant the original [Making Faces workshop](https://github.com/artificialsoph/making-faces)
+# (Sophie Searcy, ODSC East 2019) demoed: AC-GAN's shared trunk, trained VAC-GAN's way, so
+# only real images train the classifier and $G$ cannot cheat by teaching it its own
+# mistakes. With $\ell(x)$ the real/fake logit,
 # $c(x)$ the attribute logits and $\mathrm{BCE}$ the binary cross-entropy:
 #
 # $$L_D = \underbrace{\mathbb{E}[\max(0, 1 - \ell(x))] + \mathbb{E}[\max(0, 1 + \ell(G(z, y)))]}_{\text{hinge loss}} + \lambda\, \mathrm{BCE}(c(x), y_x)$$
@@ -204,21 +210,24 @@ generator.summary()
 # %% [markdown]
 # ### The discriminator, spectrally normalised
 # A discriminator that changes too sharply gives the generator useless gradients.
-# **Spectral normalisation** (Miyato et al., 2018) divides each layer's weight matrix by
-# its largest singular value $\sigma(W)$, so no layer can stretch any input difference by
-# more than a factor of 1: $\lVert f(a) - f(b)\rVert \le \lVert a - b\rVert$. The whole
-# network is then 1-Lipschitz (LeakyReLU never stretches either): a small change of the
-# image can only make a small change of the verdict. $\sigma(W)$ is estimated by one
-# step of power iteration per training call (notebook 02 showed it converging), which is
-# why `keras.layers.SpectralNormalization` only normalises when called with
-# `training=True`.
+# **Spectral normalisation** ([Miyato et al., 2018](https://arxiv.org/abs/1802.05957))
+# divides each layer's weight matrix by its largest singular value $\sigma(W)$, so a dense
+# layer cannot stretch any input difference by more than a factor of 1:
+# $\lVert f(a) - f(b)\rVert \le \lVert a - b\rVert$ (LeakyReLU never stretches either).
+# A small change of the image can then make only a limited change of the verdict. The
+# bound is approximate, as notebook 02 explained: $\sigma(W)$ is *estimated*, by one step
+# of power iteration per training call (which is why `keras.layers.SpectralNormalization`
+# only normalises when called with `training=True`), and for a convolution Keras divides
+# by the top singular value of the kernel reshaped to a matrix, which a convolution's
+# true stretch can exceed. So $D$ is kept roughly, not exactly, 1-Lipschitz.
 #
 # The trunk's 4 × 4 feature maps are flattened (*where* something is matters: a hat is
 # at the top, a smile at the bottom) and feed two heads: one real/fake logit, and one
 # logit per attribute. The original Making Faces workshop (Sophie Searcy, ODSC East 2019)
 # pooled the maps to one vector and fed the classifier directly; on our budget, flattening
 # and a `LayerNormalization` before the classifier head let it learn several times faster
-# (measured on procedural faces: 0.78 → 0.997 attribute accuracy after 600 steps).
+# (a benchmark on procedural faces; the figures, machine and date are in
+# `benchmarks/README.md`).
 
 # %%
 # The two-headed discriminator: a face -> [real/fake logit, attribute logits]  # @save @live
@@ -240,7 +249,7 @@ def build_face_discriminator(num_attributes=40, widths=(64, 128, 256, 256)):
     features = layers.Flatten()(x)  # (B, 4 * 4 * widths[-1]): where things are matters (a hat, glasses)
     real_fake = layers.SpectralNormalization(layers.Dense(1), name="real_fake")(features)
     # Spectral normalisation keeps the trunk's features small; normalising them lets the
-    # classifier head reach confident logits quickly (measured: 0.78 -> 0.997 in 600 steps).
+    # classifier head reach confident logits quickly (measured: see benchmarks/README.md).
     normalised = layers.LayerNormalization()(features)
     attributes = layers.Dense(num_attributes, name="attribute_logits")(normalised)
     return keras.Model(image, [real_fake, attributes], name="face_discriminator")
@@ -260,9 +269,8 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # every batch. The generator is asked for the attribute vectors of the real faces in the
 # batch, so it learns realistic combinations. `d_steps` lets $D$ take several steps per
 # $G$ step (the original workshop used 2, with $G$ learning 4× slower than $D$). On a CPU
-# budget, one step with equal learning rates measured best: attribute-control accuracy
-# after 300 s of training 0.90 (1 D step), 0.78 (2 D steps), 0.65 (1 D step, $G$ at
-# 5e-5 and $D$ at 2e-4).
+# budget, one step with equal learning rates measured best (`benchmarks/README.md` has
+# the figures).
 
 # %%
 # The face GAN: a keras.Model whose train_step trains both players and the classifier  # @save @live train_step
@@ -400,7 +408,7 @@ history = gan.fit(
 #   right. It should climb well above the majority baseline.
 # - `fake_attr_acc`: the same head on the generator's faces, against what $G$ was asked
 #   for. When it catches up with `real_attr_acc`, $G$ obeys its inputs. When it goes
-#   *above* it (in our CPU run: 0.997 against 0.964), $G$ draws attributes more plainly
+#   *above* it (compare the two in the progress bar above), $G$ draws attributes more plainly
 #   than real faces show them: it exaggerates what the classifier looks for.
 # - The hinge loss $L_D$ is 2 when $D$ cannot tell real from fake at all (both logits
 #   near 0) and 0 when it separates them with a margin. In the CPU settings $D$ is small
@@ -469,6 +477,26 @@ plotting.plot_attribute_bars(names, {"discriminator's head": d_accuracy, "majori
                              title="the discriminator reads real faces it never saw");
 
 # %% [markdown]
+# ### Exercise 1 · Where does the free classifier fall short?
+# An accuracy of 0.9 means little for an attribute that 90% of faces lack. Which three
+# attributes does $D$'s head read *least* better than the majority baseline? Put their
+# names in the next cell, then think: are they rare, small in the image, or ambiguous?
+
+# %%
+# Your answer: a list of three attribute names
+my_weakest = None  # replace with e.g. ["Smiling", ...]
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)
+gain = d_accuracy - baseline  # how much better than always guessing the commoner value
+weakest = [names[i] for i in np.argsort(gain)[:3]]
+for name in weakest:
+    i = names.index(name)
+    print(f"{name:20} D's head {d_accuracy[i]:.3f}, baseline {baseline[i]:.3f} (share with it: {held.attributes[:, i].mean():.2f})")
+if my_weakest is not None:
+    print(f"you said {my_weakest}: {len(set(my_weakest) & set(weakest))} of 3 right")
+
+# %% [markdown]
 # ## One attribute at a time, and a walk between faces
 # Keep $z$ and all other attributes fixed, flip one attribute: the face should change in
 # that one respect. Then walk in a straight line from one $(z, y)$ to another.
@@ -493,6 +521,30 @@ walk_z = (1 - alphas) * z_ends[0] + alphas * z_ends[1]  # (8, latent_dim)
 walk_y = (1 - alphas) * y_ends[0] + alphas * y_ends[1]  # attributes in between: 0.5 is "half"
 plotting.show_images(gan.generate(walk_z.astype("float32"), walk_y.astype("float32")), columns=8, size=2.5,
                      title="latent interpolation");
+
+# %% [markdown]
+# ### Exercise 2 · Ask for a face
+# Build an attribute vector with `datasets.attribute_vector(names, on=[...], off=[...])`
+# (every attribute not named is off), draw eight faces with it from eight different $z$,
+# and let the independent classifier read them back: does the generator give you what you
+# asked for?
+
+# %%
+# Your request: a 0/1 vector with one entry per attribute name
+my_request = None  # replace with datasets.attribute_vector(names, on=[...])
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)
+if my_request is None:  # left empty: smiling, with glasses (whichever of those the data has)
+    my_request = datasets.attribute_vector(names, on=[n for n in ("Smiling", "Eyeglasses") if n in names])
+request_z = np.random.default_rng(21).standard_normal((8, params.latent_dim)).astype("float32")
+asked = np.repeat(np.asarray(my_request, "float32")[None], 8, axis=0)  # (8, K)
+faces_drawn = ops.convert_to_numpy(gan.generate(request_z, asked))
+plotting.show_images(faces_drawn, columns=8, size=2.5, title="asked for: " + (", ".join(
+    n for n, on in zip(names, my_request) if on) or "no attribute"));
+read_back = scorer.predict(faces_drawn)  # (8, K) 0/1
+print(f"the independent classifier reads the request in {(read_back == asked).all(axis=1).mean():.0%} of the faces "
+      f"(every attribute right), {(read_back == asked).mean():.0%} of attributes")
 
 # %% [markdown]
 # ## Explore

@@ -94,7 +94,7 @@ def test_repository_url_is_written_in_one_place():
 
 # How many definitions each notebook saves to the package with `# @save` (a notebook that
 # loses or gains one must change this too, so a dropped mark cannot pass unnoticed).
-SAVED_PER_NOTEBOOK = {"01": 2, "02": 0, "03": 8, "04": 3}
+SAVED_PER_NOTEBOOK = {"01": 3, "02": 0, "03": 8, "04": 3}
 
 
 def saved_in_notebook(path):
@@ -148,3 +148,20 @@ def test_every_saved_package_definition_is_taught_in_exactly_one_notebook():
             f"{module}.{name} is marked @save, so exactly one notebook cell marked `# @save` must define "
             f"it; found {where.get(name, [])}"
         )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_has_two_exercises_each_with_a_hidden_solution_that_catches_up(path):
+    """An exercise: a markdown heading, a cell for the learner's answer (a name set to None),
+    then a solution cell hidden in Colab (a form) and in Jupyter (source hidden) that uses
+    the learner's answer when there is one and fills it in when there is not."""
+    cells = nbformat.read(path, as_version=4).cells
+    exercises = [i for i, cell in enumerate(cells) if cell.cell_type == "markdown" and "### Exercise" in cell.source]
+    assert len(exercises) >= 2, f"{path.name} has {len(exercises)} exercises"
+    for index in exercises:
+        answer, solution = cells[index + 1], cells[index + 2]
+        name = re.search(r"^(my_\w+) = None", answer.source, re.M)
+        assert answer.cell_type == "code" and name, f"{path.name}: the cell after an exercise sets my_... = None"
+        assert solution.metadata.get("cellView") == "form" and solution.metadata.get("jupyter", {}).get("source_hidden")
+        assert solution.source.startswith("# @title Solution and catch-up")
+        assert f"if {name.group(1)} is None" in solution.source or f"if {name.group(1)} is not None" in solution.source

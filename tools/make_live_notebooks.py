@@ -151,7 +151,7 @@ def live_notebook(path: Path):
         cell.id = f"cell-{index}"
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-        cell.metadata = {}
+        cell.metadata = {key: cell.metadata[key] for key in ("cellView", "jupyter", "tags") if key in cell.metadata}
     notebook.cells = cells
     notebook.nbformat_minor = 5
     return notebook, blanks

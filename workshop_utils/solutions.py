@@ -10,6 +10,7 @@ import keras
 from keras import layers
 
 
+# @save
 def improved_digit_classifier():
     """Notebook 01's exercise: a better MNIST classifier than the starting one.
 
