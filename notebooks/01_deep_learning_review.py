@@ -69,6 +69,7 @@ params = runtime.scaled(
     train_images={"full": 60_000, "fast": 20_000, "smoke": 512},
     batch_size=128,
     gd_steps=30,  # gradient-descent steps in section 2
+    ascent_steps={"full": 100, "fast": 60, "smoke": 3},  # gradient-ascent steps per picture in section 3
 )
 
 # %% [markdown]
@@ -235,6 +236,47 @@ for ax, title in zip(axes[1:], ["conv1: 16 maps, 26 x 26", "conv2: 32 maps, 11 x
     ax.set_axis_off()
 
 # %% [markdown]
+# ### What a unit wants to see: activation maximisation
+# Feature maps show what a unit does with *one* digit. Turn the question round: which
+# image excites a unit most? Start from faint noise and run gradient **ascent** on the
+# pixels, not the weights: the same `GradientTape`, differentiating the unit's output with
+# respect to the input image ([feature visualisation](https://distill.pub/2017/feature-visualization/),
+# Olah, Mordvintsev & Schubert, 2017). It is a generator with no network of its own: the
+# classifier's gradient alone shapes the pixels, and notebook 03's generator learns from
+# exactly such a gradient, passed back through its discriminator.
+
+# %%
+# Gradient ascent on the pixels: eight conv2 channels (top) and the ten classes (bottom)
+def maximise(objective, count, steps=params.ascent_steps, rate=0.05):
+    """Images (count, 28, 28, 1) in [-1, 1] that raise objective(images) -> (count,), one per row."""
+    images = tf.Variable(np.random.default_rng(0).normal(0, 0.1, (count, 28, 28, 1)).astype("float32"))
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            score = tf.reduce_sum(objective(images)) - 0.05 * tf.reduce_sum(images**2)  # keep pixels modest
+        gradient = tape.gradient(score, images)
+        gradient /= tf.math.reduce_std(gradient, axis=(1, 2, 3), keepdims=True) + 1e-8  # one step size per image
+        images.assign(tf.clip_by_value(images + rate * gradient, -1.0, 1.0))
+    return images.numpy()
+
+
+# image i climbs channel i's mean activation (conv2), or the log-probability of class i
+channel_images = maximise(lambda x: tf.linalg.diag_part(tf.reduce_mean(probe(x)[1], axis=(1, 2))[:, :8]), 8)
+class_images = maximise(lambda x: tf.linalg.diag_part(tf.math.log(classifier(x) + 1e-7)), 10)
+print("classifier's confidence in each class picture:", np.round(classifier(class_images).numpy().diagonal(), 3))
+figure, (top, bottom) = plt.subplots(2, 1, figsize=(10, 3.2))
+stretched = channel_images / np.abs(channel_images).max(axis=(1, 2, 3), keepdims=True)  # faint: full contrast
+plotting.show_images(stretched, columns=8, ax=top, title="what excites conv2's channels 0-7 (contrast stretched)")
+plotting.show_images(class_images, columns=10, ax=bottom, title="what the classifier calls 0, 1, ..., 9 most surely");
+
+# %% [markdown]
+# The channels want textures: short strokes repeated at one angle. Some class pictures
+# hint at their digit (look for a ring in the 0, an upright stroke in the 1); others are
+# scribbles that the classifier still calls its digit, with the confidence printed above.
+# A classifier learns *which features separate* the ten digits, not what a digit looks
+# like. A GAN's discriminator can be pleased by such scribbles too, which is why its
+# generator must keep learning against a discriminator that keeps learning.
+
+# %% [markdown]
 # ### Exercise 1 · Improve the classifier
 # Beat the test accuracy above by changing the model (not the test set!). Levers to try:
 # padding `"same"` (so the borders count too), more filters, a hidden dense layer,
@@ -372,8 +414,8 @@ for ax, image, title in [(axes[0], small[0, :, :, 0], "input 2 x 2"), (axes[1], 
 # %% [markdown]
 # Each input pixel stamped a 3 × 3 block of its own value; where stamps overlap (the
 # middle row and column) they add: $1 + 2 = 3$, $1 + 2 + 3 + 4 = 10$. Uneven overlap is
-# also where the "checkerboard" artefacts of some generators come from (Odena et al.,
-# 2016); a kernel size divisible by the stride, like the 4 × 4, stride 2 of notebook 03,
+# also where the "checkerboard" artefacts of some generators come from
+# ([Odena, Dumoulin & Olah, 2016](https://distill.pub/2016/deconv-checkerboard/)); a kernel size divisible by the stride, like the 4 × 4, stride 2 of notebook 03,
 # overlaps evenly.
 #
 # ## What you checked

@@ -30,6 +30,19 @@
 # 6. check the two evaluation numbers used later (Inception-style score, Frechet distance)
 #    on toys where we know the right answer.
 #
+# **First, a thought experiment: you are the generator.** You must draw a "7" that passes
+# for handwriting, but you have never been shown one. All you get is a critic who looks at
+# your drawing beside real 7s and says how sure it is that yours is fake. You would change
+# whatever the critic seems to dislike, a bit at a time; the critic, meanwhile, keeps
+# studying real 7s and your latest fakes, so the easy tells stop working. Neither of you
+# ever writes down what a 7 *is*. Keep this picture in mind: it is the whole training loop,
+# and its failure modes (a critic that is too strict or too lax, a forger who finds one
+# trick and repeats it) are the ones this notebook measures.
+#
+# ![A GAN: noise z goes through the generator G to fake images; real and fake images go
+# through the discriminator D to a logit; D's loss updates D, and G's loss, passed back
+# through D, updates G](https://raw.githubusercontent.com/making-faces-course/making-faces/v0.2.0/img/gan_diagram.png)
+#
 # **Time:** each training cell takes well under a minute on a CPU (the whole notebook: 100 s in
 # `fast` mode, measured on a 2-core CPU, 2026-11-23).
 
@@ -82,7 +95,7 @@ params = runtime.scaled(
 # $$\min_G \max_D \; V(D, G) = \mathbb E_{x\sim p_\text{data}}[\log D(x)] + \mathbb E_{z\sim p_z}[\log(1 - D(G(z)))].$$
 #
 # For a *fixed* $G$, maximising the integrand $p_\text{data}(x)\log D(x) + p_g(x)\log(1-D(x))$
-# point by point gives the optimal discriminator (Goodfellow et al., 2014):
+# point by point gives the optimal discriminator ([Goodfellow et al., 2014](https://arxiv.org/abs/1406.2661)):
 #
 # $$D^*(x) = \frac{p_\text{data}(x)}{p_\text{data}(x) + p_g(x)}.$$
 #
@@ -238,7 +251,7 @@ print(f"generated mean {samples.mean():.2f} (data 2.00), std {samples.std():.2f}
 
 # %% [markdown]
 # ## 4. Mode collapse on a ring of Gaussians
-# The classic stress test (Metz et al., 2016): eight Gaussians on a circle. Because we
+# The classic stress test ([Metz et al., 2016](https://arxiv.org/abs/1611.02163)): eight Gaussians on a circle. Because we
 # know where the modes are, we can **count** instead of eyeball:
 #
 # - a sample is *high quality* if it lies within 3 standard deviations of a mode;
@@ -300,7 +313,7 @@ for name, count in counts.items():
 #
 # For a linear layer $x \mapsto Wx$ the constant is the largest singular value
 # $\sigma(W)$, and ReLU-like activations are 1-Lipschitz, so a network whose every $W$ has
-# $\sigma(W) = 1$ is 1-Lipschitz. **Spectral normalisation** (Miyato et al., 2018) uses
+# $\sigma(W) = 1$ is 1-Lipschitz. **Spectral normalisation** ([Miyato et al., 2018](https://arxiv.org/abs/1802.05957)) uses
 # $W / \sigma(W)$, estimating $\sigma(W)$ cheaply by **power iteration**, one step per
 # training step. Two caveats keep the guarantee approximate: one power-iteration step
 # gives an *estimate* of $\sigma(W)$ (the next cell shows how far off it can be), and for a
@@ -421,10 +434,10 @@ ax.set_title("conditional toy: the modes you asked for");
 # ## 7. Evaluating GANs on toys where the answer is known
 # Two numbers recur in GAN papers and in notebooks 03 and 04:
 #
-# - **Inception-style score (IS)**: with a classifier's $p(y \mid x)$,
+# - **Inception-style score (IS**, [Salimans et al., 2016](https://arxiv.org/abs/1606.03498)): with a classifier's $p(y \mid x)$,
 #   $\mathrm{IS} = \exp\big(\mathbb E_x\, \mathrm{KL}(p(y\mid x)\,\|\,p(y))\big)$. High when each
 #   sample is clearly one class *and* all classes appear; at most the number of classes.
-# - **Frechet distance (FD)**: fit Gaussians to features of real and generated samples;
+# - **Frechet distance (FD**, as in FID, [Heusel et al., 2017](https://arxiv.org/abs/1706.08500)): fit Gaussians to features of real and generated samples;
 #   $\lVert\mu_r - \mu_g\rVert^2 + \mathrm{Tr}(\Sigma_r + \Sigma_g - 2(\Sigma_r\Sigma_g)^{1/2})$.
 #   0 for the same distribution; it grows as they differ.
 #

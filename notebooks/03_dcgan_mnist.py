@@ -67,7 +67,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from workshop_utils import callbacks, datasets, losses, mnist, models, plotting, runtime, scorers
+from workshop_utils import callbacks, catchup, datasets, losses, mnist, models, plotting, runtime, scorers
 
 mode = runtime.setup(seed=42)
 
@@ -122,7 +122,7 @@ print(real_batch.shape, float(ops.min(real_batch)), float(ops.max(real_batch))) 
 # %% [markdown]
 # ## The generator
 # $G$ maps a noise vector $z \sim \mathcal N(0, I)$ to an image. The DCGAN recipe
-# (Radford, Metz & Chintala, 2015) is a handful of choices that made GANs on images
+# ([Radford, Metz & Chintala, 2015](https://arxiv.org/abs/1511.06434)) is a handful of choices that made GANs on images
 # train reliably:
 #
 # - **Strided transposed convolutions** grow the image (7 → 14 → 28) and *learn* how to
@@ -133,7 +133,7 @@ print(real_batch.shape, float(ops.min(real_batch)), float(ops.max(real_batch))) 
 # - No pooling; a dense layer projects $z$ to a small 7 × 7 feature map.
 #
 # One addition to the 2015 recipe: two small dense layers first, a **mapping network** (the
-# name comes from StyleGAN). The noise $z$ is one round cloud, but digits come in ten
+# name comes from StyleGAN, [Karras, Laine & Aila, 2019](https://arxiv.org/abs/1812.04948)). The noise $z$ is one round cloud, but digits come in ten
 # separate kinds; a generator that goes straight from the cloud to pixels has to pass
 # through in-between shapes (half 4, half 9) wherever one kind meets the next, and a fair
 # share of its samples land there. The mapping layers give $G$ room to bend the cloud so
@@ -193,7 +193,7 @@ plotting.show_images(untrained_images, columns=8, title="untrained generator", s
 # work on logits, which is numerically safer than taking $\log$ of a sigmoid.
 #
 # $D$ judges one image at a time, so it cannot see that a generator draws mostly 1s and
-# 7s: each one of them may look fine. `MinibatchStdDev` (from ProGAN, Karras et al., 2018)
+# 7s: each one of them may look fine. `MinibatchStdDev` (from ProGAN, [Karras et al., 2018](https://arxiv.org/abs/1710.10196))
 # is a tiny custom layer that appends one feature map holding how much the whole batch
 # varies. Real batches vary a lot; a batch from a generator that has dropped digits varies
 # less, and $D$ can now use that. Writing a Keras layer takes only a `call` method.
@@ -343,7 +343,7 @@ class GAN(keras.Model):
 
 # %% [markdown]
 # ### One addition to step 1: the R1 penalty
-# The **R1 penalty** (Mescheder et al., 2018): $D$ also pays
+# The **R1 penalty** ([Mescheder et al., 2018](https://arxiv.org/abs/1801.04406)): $D$ also pays
 # $\frac{\gamma}{2}\,\lVert \nabla_x l(x) \rVert^2$ on real images, the squared slope of its
 # score where the real digits are. A $D$ whose score jumps steeply around real images
 # gives $G$ erratic gradients, and the game swings from one favourite digit to another;
@@ -417,6 +417,12 @@ history = gan.fit(
     dataset, epochs=1, steps_per_epoch=params.train_steps,  # a fixed number of steps, however many digits
     callbacks=[sample_grid, live_curves, quality, callbacks.StopOnNaN()],
 )
+
+# %%
+# Catch-up: training fell behind, or would take too long here? Load the course's trained generator
+use_trained_generator = False  # set to True, then run this cell and go on
+if use_trained_generator:
+    catchup.restore_trained(gan.generator, "03_generator")  # the same loader as a checkpoint of your own
 
 # %% [markdown]
 # ### Reading the curves
@@ -602,7 +608,7 @@ show_direction(latent_direction(my_score), f"z + t * (more {my_score.__name__})"
 
 # %% [markdown]
 # ## Going further: tell the generator which digit to draw
-# A **conditional GAN** (Mirza & Osindero, 2014) gives both players the label $y$:
+# A **conditional GAN** ([Mirza & Osindero, 2014](https://arxiv.org/abs/1411.1784)) gives both players the label $y$:
 # $G(z, y)$ must draw the digit $y$, and $D(x, y)$ judges whether $x$ is a real
 # *example of* $y$. The original Making Faces workshop (Sophie Searcy, ODSC East 2019)
 # said that labels make learning faster. Let's test that claim with a clock.
@@ -611,7 +617,7 @@ show_direction(latent_direction(my_score), f"z + t * (more {my_score.__name__})"
 #   reuses our upsampling stack, without the mapping network: the label already says which
 #   digit to draw, so there are no in-between shapes to steer away from (with the
 #   mapping layers the labelled model measured far worse: `benchmarks/README.md`).
-# - The discriminator is a **projection discriminator** (Miyato & Koyama, 2018): the
+# - The discriminator is a **projection discriminator** ([Miyato & Koyama, 2018](https://arxiv.org/abs/1802.05637)): the
 #   logit gets an extra term, the dot product of the image features $h(x)$ with a learnt
 #   vector for the class, $l(x, y) = w^\top h(x) + e_y^\top h(x)$.
 # - The train step is *unchanged*: `ConditionalGAN` only overrides `generate` and

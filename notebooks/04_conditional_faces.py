@@ -72,7 +72,7 @@ import tensorflow as tf
 from IPython.display import Image, display
 from keras import layers, ops
 
-from workshop_utils import callbacks, cartoon_faces, celeba, datasets, losses, metrics, models, plotting, runtime, scorers, widgets
+from workshop_utils import callbacks, cartoon_faces, catchup, celeba, datasets, losses, metrics, models, plotting, runtime, scorers, widgets
 
 mode = runtime.setup(seed=42)
 
@@ -150,7 +150,7 @@ plotting.plot_attribute_bars(names, {"share of faces with it": share, "majority-
 
 # %% [markdown]
 # ## The model: a conditional generator, a discriminator that is also a classifier
-# A **conditional GAN** (Mirza & Osindero, 2014) gives the generator a label as well as
+# A **conditional GAN** ([Mirza & Osindero, 2014](https://arxiv.org/abs/1411.1784)) gives the generator a label as well as
 # noise: $G(z, y)$ must draw an image *with* the attributes $y$. Here $y$ is a vector of
 # 0/1 attributes, and the generator simply reads it alongside $z$.
 #
@@ -172,7 +172,7 @@ plotting.plot_attribute_bars(names, {"share of faces with it": share, "majority-
 #
 # $$L_G = -\mathbb{E}[\ell(G(z, y))] + \lambda\, \mathrm{BCE}(c(G(z, y)), y)$$
 #
-# The **hinge loss** stops pushing once a real image scores above +1 or a fake below −1,
+# The **hinge loss** ([Lim & Ye, 2017](https://arxiv.org/abs/1705.02894)) stops pushing once a real image scores above +1 or a fake below −1,
 # so $D$ spends its effort on the examples it still gets wrong.
 #
 # ### The generator
@@ -401,6 +401,12 @@ history = gan.fit(
     dataset, epochs=params.epochs, steps_per_epoch=params.steps_per_epoch, initial_epoch=initial_epoch,
     callbacks=[sample_grid, live_curves, checkpoint, callbacks.StopOnNaN()],
 )
+
+# %%
+# Catch-up: training fell behind? Load the course's trained generator (fast mode, procedural faces)
+use_trained_generator = False  # set to True, then run this cell and go on
+if use_trained_generator:
+    catchup.restore_trained(generator, "04_generator_procedural")  # the same loader as your checkpoints
 
 # %% [markdown]
 # ### Reading the curves

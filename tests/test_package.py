@@ -9,7 +9,7 @@ import workshop_utils
 PACKAGE = Path(workshop_utils.__file__).parent
 MODULES = sorted(info.name for info in pkgutil.iter_modules(workshop_utils.__path__))
 # Training and display helpers sit on top; what they use must never import them back.
-ON_TOP = {"callbacks", "scorers", "widgets", "solutions"}
+ON_TOP = {"callbacks", "scorers", "widgets", "solutions", "catchup"}
 
 
 def package_imports(name):

@@ -35,6 +35,7 @@ def main(new_url: str, new_release: str | None) -> None:
     for path in files:
         text = path.read_text().replace(old_slug, new_slug)
         text = text.replace(f"/blob/{old_release}/", f"/blob/{new_release}/")
+        text = text.replace(f"/{old_release}/img/", f"/{new_release}/img/")  # raw.githubusercontent figures
         text = text.replace(f'RELEASE = "{old_release}"', f'RELEASE = "{new_release}"')
         text = text.replace(f'release = "{old_release}"', f'release = "{new_release}"')
         if path.name == "pyproject.toml":  # the package version is the tag's number

@@ -21,6 +21,7 @@ Models and training (the notebooks' `# @save` cells, saved here verbatim)
     models           notebook 03: DCGAN builders, GAN, R1GAN, the conditional GAN
     face_models      notebook 04: face generator, two-headed discriminator, VACGAN
     solutions        reference solutions for the exercises' catch-up cells
+    catchup          trained generators (catchup/) for learners whose training fell behind
     live             the live-coding notebooks' blanks: is a definition still blank?
 Measuring and showing (a new metric: its formula in metrics, its trained scorer in scorers)
     metrics          formulas: Frechet distance, Inception score, coverage, confidence
@@ -30,5 +31,5 @@ Measuring and showing (a new metric: its formula in metrics, its trained scorer 
     widgets          the ipywidgets face explorer
 
 Imports go one way: notebooks, benchmarks and tools import the package; inside it, the
-training helpers (callbacks, scorers, widgets) import models and data, never the reverse.
+training helpers (callbacks, scorers, widgets, catchup) import models and data, never the reverse.
 """

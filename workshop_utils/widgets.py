@@ -1,7 +1,13 @@
 """An ipywidgets explorer for a conditional face generator: a toggle per attribute, a
-slider per latent direction, and the face redrawn on every change."""
+slider per latent direction, and the face redrawn on every change.
+
+The face is an ``ipywidgets.Image`` whose PNG bytes are replaced on each change: no output
+capture is involved, which JupyterLab did not show for a widget built before display
+(seen in tests/test_browser.py), and no matplotlib figure per redraw."""
 
 from __future__ import annotations
+
+import io
 
 import numpy as np
 
@@ -38,13 +44,15 @@ class FaceExplorer:
         self.sliders = [widgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.25, description=f"direction {i + 1}",
                                             continuous_update=False) for i in range(directions)]
         self.new_face = widgets.Button(description="new face (new z)")
-        self.output = widgets.Output()
+        self.picture = widgets.Image(format="png", width=192, height=192)
+        self.caption = widgets.Label()
         for control in [*self.toggles.values(), *self.sliders]:
             control.observe(lambda change: self.redraw(), names="value")
         self.new_face.on_click(lambda button: self.resample(rng))
         toggles = widgets.GridBox(list(self.toggles.values()),
                                   layout=widgets.Layout(grid_template_columns="repeat(4, 155px)"))
-        self.widget = widgets.VBox([toggles, widgets.HBox([widgets.VBox(self.sliders), self.new_face]), self.output])
+        self.widget = widgets.VBox([toggles, widgets.HBox([widgets.VBox(self.sliders), self.new_face]),
+                                    self.caption, self.picture])
         self.redraw()
 
     def inputs(self):
@@ -64,14 +72,12 @@ class FaceExplorer:
         self.redraw()
 
     def redraw(self):
-        import matplotlib.pyplot as plt
+        from PIL import Image
 
         self.last_image = self.image()
-        self.output.clear_output(wait=True)
-        with self.output:
-            figure, ax = plt.subplots(figsize=(3, 3))
-            ax.imshow(plotting.to_uint8(self.last_image))
-            on = [name for name, toggle in self.toggles.items() if toggle.value]
-            ax.set_title(", ".join(on) or "(no attribute on)", fontsize=8)
-            ax.set_axis_off()
-            plt.show()
+        face = Image.fromarray(plotting.to_uint8(self.last_image))
+        png = io.BytesIO()
+        face.resize((192, 192), Image.NEAREST).save(png, format="png")  # 3x, pixels kept sharp
+        self.picture.value = png.getvalue()
+        on = [name for name, toggle in self.toggles.items() if toggle.value]
+        self.caption.value = ", ".join(on) or "(no attribute on)"
