@@ -29,7 +29,7 @@
 #    transposed convolution is how a generator grows an image.
 #
 # **Time:** about a minute on a laptop CPU (`fast` mode: 40-64 s measured on a 2-core CPU,
-# 2026-11-23).
+# 2026-11-23, on 20,000 digits; 20 s on an offline folder of 8,000, 2026-11-24).
 
 # %%
 # Colab setup: install the workshop package (a fixed release), on Colab only

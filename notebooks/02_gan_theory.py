@@ -43,8 +43,8 @@
 # through the discriminator D to a logit; D's loss updates D, and G's loss, passed back
 # through D, updates G](https://raw.githubusercontent.com/making-faces-course/making-faces/v0.2.0/img/gan_diagram.png)
 #
-# **Time:** each training cell takes well under a minute on a CPU (the whole notebook: 100 s in
-# `fast` mode, measured on a 2-core CPU, 2026-11-23).
+# **Time:** each training cell takes well under a minute on a CPU (the whole notebook: 98 s in
+# `fast` mode, measured on a 2-core CPU, 2026-11-24, counting modes over three seeds).
 
 # %%
 # Colab setup: install the workshop package (a fixed release), on Colab only

@@ -32,9 +32,9 @@
 #
 # **Time:** about 3 minutes of training on a Colab T4 (an estimate, not yet measured on a GPU:
 # `full` mode's 9,375 steps at an assumed 50 steps a second), about 5 minutes on a laptop CPU
-# in `fast` mode (an estimate from its 2,812 steps at the 35-40 ms a step measured on a 2-core
-# CPU on 2026-11-24, plus about a minute to train the scoring classifier once), seconds in
-# `smoke` mode (CI).
+# in `fast` mode (measured: the whole notebook in 274 s on a 2-core CPU, 2026-11-24, with an
+# offline folder of 8,000 digits; all 60,000 make the scoring classifier's one-off training
+# longer), seconds in `smoke` mode (CI).
 
 # %% [markdown]
 # ## Setup
@@ -579,7 +579,7 @@ def show_direction(direction, title):
     steps = np.linspace(-1.5, 1.5, 5, dtype="float32")[None, :, None]  # (1, 5, 1)
     moved = (base_z + steps * direction).reshape(-1, params.latent_dim)  # (40, latent_dim)
     plotting.show_images(gan.generate(moved), columns=5, size=6, title=title,
-                         column_titles=[f"{t:+.2f} x direction" for t in steps.ravel()])
+                         column_titles=[f"t = {t:+.1f}" for t in steps.ravel()])
 
 
 ink_direction = latent_direction(ink)
