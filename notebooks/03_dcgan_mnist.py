@@ -67,7 +67,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from workshop_utils import callbacks, catchup, datasets, losses, mnist, models, plotting, runtime, scorers
+from workshop_utils import callbacks, catchup, datasets, losses, mnist, models, plotting, replicas, runtime, scorers
 
 mode = runtime.setup(seed=42)
 
@@ -92,7 +92,16 @@ params = runtime.scaled(
     learning_rate=5e-4,  # DCGAN used 2e-4; for this small model 5e-4 learns faster (measured)
     beta_1=0.5,  # Adam's momentum; DCGAN's recommended 0.5 keeps the game from oscillating
     r1_gamma=1.0,  # weight of the R1 penalty that keeps D smooth around real digits
+    mixed_precision={"full": True, "fast": False, "smoke": False},  # float16 maths (GPUs only)
 )
+
+# One switch for the hardware: several GPUs (Kaggle's two T4s) or a TPU get a tf.distribute
+# strategy, one device the default (no change); GPUs in full mode compute in float16
+strategy = runtime.distribution_strategy()
+precision = runtime.use_mixed_precision(params.mixed_precision)
+global_batch = params.batch_size * strategy.num_replicas_in_sync  # fit() splits it between the devices
+print(f"{strategy.num_replicas_in_sync} device(s), {precision}: global batch {global_batch} "
+      f"({params.batch_size} per device)")
 
 # %% [markdown]
 # ## The data
@@ -115,7 +124,7 @@ plotting.show_images(datasets.to_unit_range(train_images[:32]), columns=8, title
 
 # %%
 # A tf.data pipeline: scale to [-1, 1], shuffle, batch
-dataset = datasets.image_dataset(train_images, batch_size=params.batch_size).repeat()  # reshuffled each pass
+dataset = datasets.image_dataset(train_images, batch_size=global_batch).repeat()  # reshuffled each pass
 real_batch = next(iter(dataset))
 print(real_batch.shape, float(ops.min(real_batch)), float(ops.max(real_batch)))  # (64, 28, 28, 1) -1.0 1.0
 
@@ -161,19 +170,21 @@ def build_generator(latent_dim=64, mapping=True):
             keras.Input((latent_dim,)),
             *mapping_network,
             layers.Dense(7 * 7 * 64, use_bias=False),
-            layers.BatchNormalization(),
+            layers.BatchNormalization(synchronized=True),  # one set of batch statistics on all GPUs
             layers.ReLU(),
             layers.Reshape((7, 7, 64)),  # (B, 7, 7, 64)
             layers.Conv2DTranspose(32, 4, strides=2, padding="same", use_bias=False),
-            layers.BatchNormalization(),
+            layers.BatchNormalization(synchronized=True),  # one set of batch statistics on all GPUs
             layers.ReLU(),  # (B, 14, 14, 32)
-            layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"),  # (B, 28, 28, 1)
+            layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh",
+                                   dtype="float32"),  # (B, 28, 28, 1); float32 even under mixed precision
         ],
         name="generator",
     )
 
 
-generator = build_generator(params.latent_dim)
+with strategy.scope():  # on several devices, the weights live on each of them
+    generator = build_generator(params.latent_dim)
 generator.summary()
 
 # %%
@@ -210,7 +221,9 @@ class MinibatchStdDev(layers.Layer):
     """
 
     def call(self, x):
-        spread = ops.mean(ops.sqrt(ops.var(x, axis=0) + 1e-8))  # one number per batch
+        mean = replicas.mean(ops.mean(x, axis=0))  # over the whole batch, on every GPU together
+        variance = replicas.mean(ops.mean(ops.square(x), axis=0)) - ops.square(mean)
+        spread = ops.mean(ops.sqrt(ops.maximum(variance, 0.0) + 1e-8))  # one number per batch
         return ops.concatenate([x, ops.ones_like(x[..., :1]) * spread], axis=-1)
 
 
@@ -225,13 +238,14 @@ def build_discriminator():
             layers.LeakyReLU(0.2),  # (B, 7, 7, 64)
             MinibatchStdDev(),  # (B, 7, 7, 65)
             layers.Flatten(),
-            layers.Dense(1),  # (B, 1) logit
+            layers.Dense(1, dtype="float32"),  # (B, 1) logit, float32 even under mixed precision
         ],
         name="discriminator",
     )
 
 
-discriminator = build_discriminator()
+with strategy.scope():
+    discriminator = build_discriminator()
 discriminator.summary()
 print("D(untrained G(z)) =", ops.convert_to_numpy(ops.sigmoid(discriminator(untrained_images)))[:4, 0])
 
@@ -276,6 +290,16 @@ print(f"L_G = {float(losses.nonsaturating_generator_loss(undecided)):.3f}")
 # `keras.random.SeedGenerator`, so a run is reproducible. (`generate` and `discriminate`
 # are one-liners here; the conditional GAN at the end overrides them to pass labels.
 # `penalty` adds nothing yet: it is where the next section adds to $D$'s loss.)
+#
+# Three small calls keep the same step right on several GPUs or a TPU, and do nothing on
+# one device. There, `fit()` runs the step on each device with its share of the batch and
+# the optimizers *add up* the devices' gradients: `replicas.share(loss)` divides each
+# device's loss by the number of devices, and `replicas.noise` gives each device its own
+# slice of one draw of $z$ (they share one seed and would otherwise draw the same $z$).
+# `optimizer.scale_loss` is where mixed precision multiplies the loss so that small
+# float16 gradients do not round to zero (the optimizer divides it back out). The
+# generator's `BatchNormalization(synchronized=True)` and `MinibatchStdDev` likewise
+# measure the whole batch across devices.
 
 # %%
 # The GAN: a keras.Model whose train_step plays one round of the game  # @save @live train_step
@@ -286,6 +310,7 @@ class GAN(keras.Model):
         super().__init__()
         self.generator = generator
         self.discriminator = discriminator
+        self.built = True  # G and D arrive built (fit() under a distribution strategy checks)
         self.latent_dim = generator.inputs[0].shape[-1]  # the size of z, as G was built
         self.d_loss_fn, self.g_loss_fn = losses.get_gan_loss(loss)
         self.seed_generator = keras.random.SeedGenerator(seed)  # noise z, reproducibly
@@ -295,6 +320,8 @@ class GAN(keras.Model):
 
     def compile(self, d_optimizer, g_optimizer):
         super().compile()
+        if keras.config.dtype_policy().name == "mixed_float16":  # float16 gradients need loss scaling
+            d_optimizer, g_optimizer = (keras.optimizers.LossScaleOptimizer(o) for o in (d_optimizer, g_optimizer))
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
 
@@ -316,22 +343,24 @@ class GAN(keras.Model):
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: push l(x) up on real images, l(G(z)) down on fakes.
-        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)  # (batch_size, latent_dim)
         with tf.GradientTape() as tape:
             fake_images = self.generate(z, labels, training=True)
             real_logits = self.discriminate(real_images, labels, training=True)
             fake_logits = self.discriminate(fake_images, labels, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits)
             d_total = d_loss + self.penalty(real_images, labels)
-        grads = tape.gradient(d_total, self.discriminator.trainable_weights)
+            scaled = self.d_optimizer.scale_loss(replicas.share(d_total))  # both: no-ops on one device
+        grads = tape.gradient(scaled, self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
         # 2. Generator step: fresh noise; change G so that D scores its images as real.
-        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)
         with tf.GradientTape() as tape:
             fake_logits = self.discriminate(self.generate(z, labels, training=True), labels, training=True)
             g_loss = self.g_loss_fn(fake_logits)
-        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+            scaled = self.g_optimizer.scale_loss(replicas.share(g_loss))
+        grads = tape.gradient(scaled, self.generator.trainable_weights)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
 
         for name, value in [("d_loss", d_loss), ("g_loss", g_loss),
@@ -377,11 +406,12 @@ class R1GAN(GAN):
 
 # %%
 # One optimizer per network: each player makes its own moves
-gan = R1GAN(generator, discriminator, r1_gamma=params.r1_gamma)
-gan.compile(
-    d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
-    g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
-)
+with strategy.scope():
+    gan = R1GAN(generator, discriminator, r1_gamma=params.r1_gamma)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
+        g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
+    )
 
 # %% [markdown]
 # ## Train, and watch
@@ -643,9 +673,9 @@ def build_conditional_discriminator(num_classes=10):
     label = keras.Input((), dtype="int32")
     trunk = build_discriminator()
     features = keras.Model(trunk.inputs, trunk.layers[-2].output)(image)  # (B, 3185)
-    unconditional = layers.Dense(1)(features)  # (B, 1)
+    unconditional = layers.Dense(1, dtype="float32")(features)  # (B, 1)
     class_vector = layers.Embedding(num_classes, features.shape[-1])(label)  # (B, 3185)
-    projection = ops.sum(class_vector * features, axis=-1, keepdims=True)  # (B, 1)
+    projection = ops.cast(ops.sum(class_vector * features, axis=-1, keepdims=True), "float32")  # (B, 1)
     return keras.Model([image, label], unconditional + projection, name="conditional_discriminator")
 
 
@@ -672,13 +702,14 @@ class ConditionalGAN(R1GAN):
 race_budget = min(params.race_seconds, quality.records[-1]["seconds"])  # equal seconds for both
 print(f"race: {race_budget:.0f} s of training each")
 keras.utils.set_random_seed(42)
-cgan = ConditionalGAN(build_conditional_generator(params.latent_dim), build_conditional_discriminator(),
-                      r1_gamma=params.r1_gamma)
-cgan.compile(
-    d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
-    g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
-)
-labelled = datasets.image_dataset(train_images, train_labels, batch_size=params.batch_size).repeat()
+with strategy.scope():
+    cgan = ConditionalGAN(build_conditional_generator(params.latent_dim), build_conditional_discriminator(),
+                          r1_gamma=params.r1_gamma)
+    cgan.compile(
+        d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
+        g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
+    )
+labelled = datasets.image_dataset(train_images, train_labels, batch_size=global_batch).repeat()
 race = callbacks.QualityTracker(scorer, real_eval, every_seconds=params.race_seconds / 6,
                                 num_samples=min(1000, params.eval_samples), conditional=True,
                                 budget_seconds=race_budget, verbose=True)

@@ -72,7 +72,8 @@ import tensorflow as tf
 from IPython.display import Image, display
 from keras import layers, ops
 
-from workshop_utils import callbacks, cartoon_faces, catchup, celeba, datasets, losses, metrics, models, plotting, runtime, scorers, widgets
+from workshop_utils import (callbacks, cartoon_faces, catchup, celeba, datasets, losses, metrics, models, plotting,
+                            replicas, runtime, scorers, widgets)
 
 mode = runtime.setup(seed=42)
 
@@ -102,7 +103,16 @@ params = runtime.scaled(
     grid_every={"full": 500, "fast": 300, "smoke": 4},  # steps between sample grids
     scorer_epochs={"full": 3, "fast": 4, "smoke": 1},  # the independent attribute classifier
     resume={"full": True, "fast": True, "smoke": False},  # continue from the last checkpoint
+    mixed_precision={"full": True, "fast": False, "smoke": False},  # float16 maths (GPUs only)
 )
+
+# One switch for the hardware: several GPUs (Kaggle's two T4s) or a TPU get a tf.distribute
+# strategy, one device the default (no change); GPUs in full mode compute in float16
+strategy = runtime.distribution_strategy()
+precision = runtime.use_mixed_precision(params.mixed_precision)
+global_batch = params.batch_size * strategy.num_replicas_in_sync  # fit() splits it between the devices
+print(f"{strategy.num_replicas_in_sync} device(s), {precision}: global batch {global_batch} "
+      f"({params.batch_size} per device)")
 
 # %% [markdown]
 # ## The data: faces and their attributes
@@ -191,20 +201,22 @@ def build_face_generator(latent_dim=64, num_attributes=40, widths=(256, 128, 64,
     y = keras.Input((num_attributes,), name="attributes")
     x = layers.Concatenate()([z, y])  # (B, latent_dim + num_attributes)
     x = layers.Dense(4 * 4 * widths[0], use_bias=False)(x)
-    x = layers.BatchNormalization()(x)
+    x = layers.BatchNormalization(synchronized=True)(x)
     x = layers.ReLU()(x)
     x = layers.Reshape((4, 4, widths[0]))(x)  # (B, 4, 4, widths[0])
     for width in widths[1:]:  # 4 -> 8 -> 16 -> 32
         x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
+        x = layers.BatchNormalization(synchronized=True)(x)
         x = layers.ReLU()(x)
-    image = layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="tanh")(x)  # (B, 64, 64, 3)
+    image = layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="tanh",
+                                   dtype="float32")(x)  # (B, 64, 64, 3), float32 under mixed precision too
     return keras.Model([z, y], image, name="face_generator")
 
 
 # %%
 # Build G for our attributes and look at every shape
-generator = build_face_generator(params.latent_dim, len(names), params.g_widths)
+with strategy.scope():  # on several devices, the weights live on each of them
+    generator = build_face_generator(params.latent_dim, len(names), params.g_widths)
 generator.summary()
 
 # %% [markdown]
@@ -247,17 +259,19 @@ def build_face_discriminator(num_attributes=40, widths=(64, 128, 256, 256)):
         x = layers.SpectralNormalization(layers.Conv2D(width, 4, strides=2, padding="same"))(x)
         x = layers.LeakyReLU(0.1)(x)
     features = layers.Flatten()(x)  # (B, 4 * 4 * widths[-1]): where things are matters (a hat, glasses)
-    real_fake = layers.SpectralNormalization(layers.Dense(1), name="real_fake")(features)
+    real_fake = layers.SpectralNormalization(layers.Dense(1, dtype="float32"), dtype="float32",
+                                             name="real_fake")(features)  # float32 logits, also under mixed precision
     # Spectral normalisation keeps the trunk's features small; normalising them lets the
     # classifier head reach confident logits quickly (measured: see benchmarks/README.md).
     normalised = layers.LayerNormalization()(features)
-    attributes = layers.Dense(num_attributes, name="attribute_logits")(normalised)
+    attributes = layers.Dense(num_attributes, dtype="float32", name="attribute_logits")(normalised)
     return keras.Model(image, [real_fake, attributes], name="face_discriminator")
 
 
 # %%
 # Build D; check that every convolution is spectrally normalised
-discriminator = build_face_discriminator(len(names), params.d_widths)
+with strategy.scope():
+    discriminator = build_face_discriminator(len(names), params.d_widths)
 discriminator.summary()
 convolutions = [l for l in discriminator.layers if isinstance(getattr(l, "layer", l), layers.Conv2D)]
 assert all(isinstance(l, layers.SpectralNormalization) for l in convolutions)
@@ -270,7 +284,9 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # batch, so it learns realistic combinations. `d_steps` lets $D$ take several steps per
 # $G$ step (the original workshop used 2, with $G$ learning 4× slower than $D$). On a CPU
 # budget, one step with equal learning rates measured best (`benchmarks/README.md` has
-# the figures).
+# the figures). `replicas.noise`, `replicas.share` and `scale_loss` are notebook 03's: they
+# keep the step right on several GPUs or a TPU and with mixed precision, and change
+# nothing on one device.
 
 # %%
 # The face GAN: a keras.Model whose train_step trains both players and the classifier  # @save @live train_step
@@ -299,6 +315,8 @@ class VACGAN(keras.Model):
 
     def compile(self, d_optimizer, g_optimizer):
         super().compile()
+        if keras.config.dtype_policy().name == "mixed_float16":  # float16 gradients need loss scaling
+            d_optimizer, g_optimizer = (keras.optimizers.LossScaleOptimizer(o) for o in (d_optimizer, g_optimizer))
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         # Create the optimizers' moment variables now, so a checkpoint can restore them.
@@ -320,24 +338,26 @@ class VACGAN(keras.Model):
 
         # 1. Discriminator: hinge loss on real vs fake + BCE on the attributes of *real* faces.
         for _ in range(self.d_steps):
-            z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+            z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)  # (batch_size, latent_dim)
             with tf.GradientTape() as tape:
                 fake_images = self.generate(z, attributes, training=True)
                 real_logit, real_attr_logits = self.discriminator(real_images, training=True)
                 fake_logit, _ = self.discriminator(fake_images, training=True)
                 class_loss = losses.multilabel_bce(attributes, real_attr_logits)
                 d_loss = losses.hinge_discriminator_loss(real_logit, fake_logit) + self.class_weight * class_loss
-            grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+                scaled = self.d_optimizer.scale_loss(replicas.share(d_loss))  # both: no-ops on one device
+            grads = tape.gradient(scaled, self.discriminator.trainable_weights)
             self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
         # 2. Generator: fool D, and make D's classifier read the attributes that were asked for.
-        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)
         with tf.GradientTape() as tape:
             fake_images = self.generate(z, attributes, training=True)
             fake_logit, fake_attr_logits = self.discriminator(fake_images, training=True)
             g_loss = (losses.hinge_generator_loss(fake_logit)
                       + self.class_weight * losses.multilabel_bce(attributes, fake_attr_logits))
-        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+            scaled = self.g_optimizer.scale_loss(replicas.share(g_loss))
+        grads = tape.gradient(scaled, self.generator.trainable_weights)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
 
         def attribute_accuracy(logits):  # share of attributes read correctly
@@ -352,13 +372,13 @@ class VACGAN(keras.Model):
 
 # %%
 # The model, its optimizers, and the data pipeline (batches of images in [-1, 1] and attributes)
-gan = VACGAN(generator, discriminator, class_weight=params.class_weight,
-             d_steps=params.d_steps)
-gan.compile(
-    d_optimizer=keras.optimizers.Adam(params.d_learning_rate, beta_1=params.beta_1, beta_2=0.9),
-    g_optimizer=keras.optimizers.Adam(params.g_learning_rate, beta_1=params.beta_1, beta_2=0.9),
-)
-dataset = datasets.attribute_dataset(train.images, train.attributes, params.batch_size).repeat()
+with strategy.scope():
+    gan = VACGAN(generator, discriminator, class_weight=params.class_weight, d_steps=params.d_steps)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(params.d_learning_rate, beta_1=params.beta_1, beta_2=0.9),
+        g_optimizer=keras.optimizers.Adam(params.g_learning_rate, beta_1=params.beta_1, beta_2=0.9),
+    )
+dataset = datasets.attribute_dataset(train.images, train.attributes, global_batch).repeat()
 images, attributes = next(iter(dataset))
 print("one batch:", images.shape, attributes.shape, f"pixels in [{images.numpy().min():.1f}, {images.numpy().max():.1f}]")
 

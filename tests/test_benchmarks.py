@@ -61,3 +61,13 @@ def test_toy_benchmark_runs_notebook_02s_mode_collapse_settings():
     ring = {k.arg: ast.literal_eval(k.value) for k in ring_call.keywords if k.arg != "seed"}
     assert ring == toy.RING
     assert teaching_parameters("02")["batch_size"] == 256 == toy.train_toy.__defaults__[0]
+
+
+def test_gpu_speed_benchmark_times_notebooks_03_and_04s_full_mode_models():
+    speed = benchmark("gpu_speed")
+    dcgan = {name: in_mode(value, "full") for name, value in teaching_parameters("03").items()}
+    assert speed.DCGAN == {name: dcgan[name] for name in speed.DCGAN}
+    faces = {name: in_mode(value, "full") for name, value in teaching_parameters("04").items()}
+    assert {name: value for name, value in speed.FACES.items() if name != "num_attributes"} == {
+        name: faces[name] for name in speed.FACES if name != "num_attributes"}
+    assert speed.FACES["num_attributes"] == 40  # CelebA's, as full mode trains on

@@ -73,3 +73,16 @@ def test_on_colab_with_drive_mounted_the_cache_and_outputs_go_to_drive(monkeypat
     monkeypatch.setattr(runtime, "in_colab", lambda: False)
     monkeypatch.delenv(runtime.CACHE_ENV_VAR)
     assert "making-faces" not in str(runtime.cache_dir())
+
+
+def test_one_device_gets_the_default_strategy_and_float32(capsys):
+    """On this CPU: no strategy to speak of (learners on one device see no difference), and
+    mixed precision stays off even when the mode asks for it (float16 is slow on CPUs)."""
+    import keras
+    import tensorflow as tf
+
+    strategy = runtime.distribution_strategy()
+    assert strategy is tf.distribute.get_strategy() and strategy.num_replicas_in_sync == 1
+    assert runtime.distribution_strategy() is strategy  # chosen once per process
+    assert "devices" not in runtime.describe()
+    assert runtime.use_mixed_precision(True) == "float32" == keras.config.dtype_policy().name

@@ -2,7 +2,8 @@
 (``from workshop_utils import datasets, models``); each module does one job:
 
 Configuration
-    runtime          where we run, the run mode, seeds, the data/cache/output folders:
+    runtime          where we run, the run mode, seeds, the distribution strategy, mixed
+                     precision, the data/cache/output folders:
                      every environment variable is read here (a new setting goes here)
     files            writing files atomically (temporary name, then rename)
 Data (a new dataset gets its own module, returning the records in ``datasets``)
@@ -17,6 +18,7 @@ Data (a new dataset gets its own module, returning the records in ``datasets``)
 Models and training (the notebooks' `# @save` cells, saved here verbatim)
     conv_arithmetic  how convolutions change an image's size (notebook 01)
     losses           GAN objectives as pure formulas of D's logits
+    replicas         what a train step needs under tf.distribute (a loss's share, z per device)
     toys             notebook 02's 1-D and 2-D toy GANs and their measures
     models           notebook 03: DCGAN builders, GAN, R1GAN, the conditional GAN
     face_models      notebook 04: face generator, two-headed discriminator, VACGAN

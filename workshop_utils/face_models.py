@@ -9,7 +9,7 @@ import keras
 import tensorflow as tf
 from keras import layers, ops
 
-from . import datasets, losses
+from . import datasets, losses, replicas
 
 
 
@@ -24,14 +24,15 @@ def build_face_generator(latent_dim=64, num_attributes=40, widths=(256, 128, 64,
     y = keras.Input((num_attributes,), name="attributes")
     x = layers.Concatenate()([z, y])  # (B, latent_dim + num_attributes)
     x = layers.Dense(4 * 4 * widths[0], use_bias=False)(x)
-    x = layers.BatchNormalization()(x)
+    x = layers.BatchNormalization(synchronized=True)(x)
     x = layers.ReLU()(x)
     x = layers.Reshape((4, 4, widths[0]))(x)  # (B, 4, 4, widths[0])
     for width in widths[1:]:  # 4 -> 8 -> 16 -> 32
         x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
+        x = layers.BatchNormalization(synchronized=True)(x)
         x = layers.ReLU()(x)
-    image = layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="tanh")(x)  # (B, 64, 64, 3)
+    image = layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="tanh",
+                                   dtype="float32")(x)  # (B, 64, 64, 3), float32 under mixed precision too
     return keras.Model([z, y], image, name="face_generator")
 
 
@@ -52,11 +53,12 @@ def build_face_discriminator(num_attributes=40, widths=(64, 128, 256, 256)):
         x = layers.SpectralNormalization(layers.Conv2D(width, 4, strides=2, padding="same"))(x)
         x = layers.LeakyReLU(0.1)(x)
     features = layers.Flatten()(x)  # (B, 4 * 4 * widths[-1]): where things are matters (a hat, glasses)
-    real_fake = layers.SpectralNormalization(layers.Dense(1), name="real_fake")(features)
+    real_fake = layers.SpectralNormalization(layers.Dense(1, dtype="float32"), dtype="float32",
+                                             name="real_fake")(features)  # float32 logits, also under mixed precision
     # Spectral normalisation keeps the trunk's features small; normalising them lets the
     # classifier head reach confident logits quickly (measured: see benchmarks/README.md).
     normalised = layers.LayerNormalization()(features)
-    attributes = layers.Dense(num_attributes, name="attribute_logits")(normalised)
+    attributes = layers.Dense(num_attributes, dtype="float32", name="attribute_logits")(normalised)
     return keras.Model(image, [real_fake, attributes], name="face_discriminator")
 
 
@@ -86,6 +88,8 @@ class VACGAN(keras.Model):
 
     def compile(self, d_optimizer, g_optimizer):
         super().compile()
+        if keras.config.dtype_policy().name == "mixed_float16":  # float16 gradients need loss scaling
+            d_optimizer, g_optimizer = (keras.optimizers.LossScaleOptimizer(o) for o in (d_optimizer, g_optimizer))
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         # Create the optimizers' moment variables now, so a checkpoint can restore them.
@@ -107,24 +111,26 @@ class VACGAN(keras.Model):
 
         # 1. Discriminator: hinge loss on real vs fake + BCE on the attributes of *real* faces.
         for _ in range(self.d_steps):
-            z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+            z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)  # (batch_size, latent_dim)
             with tf.GradientTape() as tape:
                 fake_images = self.generate(z, attributes, training=True)
                 real_logit, real_attr_logits = self.discriminator(real_images, training=True)
                 fake_logit, _ = self.discriminator(fake_images, training=True)
                 class_loss = losses.multilabel_bce(attributes, real_attr_logits)
                 d_loss = losses.hinge_discriminator_loss(real_logit, fake_logit) + self.class_weight * class_loss
-            grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+                scaled = self.d_optimizer.scale_loss(replicas.share(d_loss))  # both: no-ops on one device
+            grads = tape.gradient(scaled, self.discriminator.trainable_weights)
             self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
         # 2. Generator: fool D, and make D's classifier read the attributes that were asked for.
-        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)
         with tf.GradientTape() as tape:
             fake_images = self.generate(z, attributes, training=True)
             fake_logit, fake_attr_logits = self.discriminator(fake_images, training=True)
             g_loss = (losses.hinge_generator_loss(fake_logit)
                       + self.class_weight * losses.multilabel_bce(attributes, fake_attr_logits))
-        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+            scaled = self.g_optimizer.scale_loss(replicas.share(g_loss))
+        grads = tape.gradient(scaled, self.generator.trainable_weights)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
 
         def attribute_accuracy(logits):  # share of attributes read correctly

@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from . import losses
+from . import losses, replicas
 from .datasets import is_count
 
 
@@ -32,13 +32,14 @@ def build_generator(latent_dim=64, mapping=True):
             keras.Input((latent_dim,)),
             *mapping_network,
             layers.Dense(7 * 7 * 64, use_bias=False),
-            layers.BatchNormalization(),
+            layers.BatchNormalization(synchronized=True),  # one set of batch statistics on all GPUs
             layers.ReLU(),
             layers.Reshape((7, 7, 64)),  # (B, 7, 7, 64)
             layers.Conv2DTranspose(32, 4, strides=2, padding="same", use_bias=False),
-            layers.BatchNormalization(),
+            layers.BatchNormalization(synchronized=True),  # one set of batch statistics on all GPUs
             layers.ReLU(),  # (B, 14, 14, 32)
-            layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"),  # (B, 28, 28, 1)
+            layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh",
+                                   dtype="float32"),  # (B, 28, 28, 1); float32 even under mixed precision
         ],
         name="generator",
     )
@@ -53,7 +54,9 @@ class MinibatchStdDev(layers.Layer):
     """
 
     def call(self, x):
-        spread = ops.mean(ops.sqrt(ops.var(x, axis=0) + 1e-8))  # one number per batch
+        mean = replicas.mean(ops.mean(x, axis=0))  # over the whole batch, on every GPU together
+        variance = replicas.mean(ops.mean(ops.square(x), axis=0)) - ops.square(mean)
+        spread = ops.mean(ops.sqrt(ops.maximum(variance, 0.0) + 1e-8))  # one number per batch
         return ops.concatenate([x, ops.ones_like(x[..., :1]) * spread], axis=-1)
 
 
@@ -69,7 +72,7 @@ def build_discriminator():
             layers.LeakyReLU(0.2),  # (B, 7, 7, 64)
             MinibatchStdDev(),  # (B, 7, 7, 65)
             layers.Flatten(),
-            layers.Dense(1),  # (B, 1) logit
+            layers.Dense(1, dtype="float32"),  # (B, 1) logit, float32 even under mixed precision
         ],
         name="discriminator",
     )
@@ -83,6 +86,7 @@ class GAN(keras.Model):
         super().__init__()
         self.generator = generator
         self.discriminator = discriminator
+        self.built = True  # G and D arrive built (fit() under a distribution strategy checks)
         self.latent_dim = generator.inputs[0].shape[-1]  # the size of z, as G was built
         self.d_loss_fn, self.g_loss_fn = losses.get_gan_loss(loss)
         self.seed_generator = keras.random.SeedGenerator(seed)  # noise z, reproducibly
@@ -92,6 +96,8 @@ class GAN(keras.Model):
 
     def compile(self, d_optimizer, g_optimizer):
         super().compile()
+        if keras.config.dtype_policy().name == "mixed_float16":  # float16 gradients need loss scaling
+            d_optimizer, g_optimizer = (keras.optimizers.LossScaleOptimizer(o) for o in (d_optimizer, g_optimizer))
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
 
@@ -113,22 +119,24 @@ class GAN(keras.Model):
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: push l(x) up on real images, l(G(z)) down on fakes.
-        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)  # (batch_size, latent_dim)
         with tf.GradientTape() as tape:
             fake_images = self.generate(z, labels, training=True)
             real_logits = self.discriminate(real_images, labels, training=True)
             fake_logits = self.discriminate(fake_images, labels, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits)
             d_total = d_loss + self.penalty(real_images, labels)
-        grads = tape.gradient(d_total, self.discriminator.trainable_weights)
+            scaled = self.d_optimizer.scale_loss(replicas.share(d_total))  # both: no-ops on one device
+        grads = tape.gradient(scaled, self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
         # 2. Generator step: fresh noise; change G so that D scores its images as real.
-        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)
         with tf.GradientTape() as tape:
             fake_logits = self.discriminate(self.generate(z, labels, training=True), labels, training=True)
             g_loss = self.g_loss_fn(fake_logits)
-        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+            scaled = self.g_optimizer.scale_loss(replicas.share(g_loss))
+        grads = tape.gradient(scaled, self.generator.trainable_weights)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
 
         for name, value in [("d_loss", d_loss), ("g_loss", g_loss),
@@ -176,9 +184,9 @@ def build_conditional_discriminator(num_classes=10):
     label = keras.Input((), dtype="int32")
     trunk = build_discriminator()
     features = keras.Model(trunk.inputs, trunk.layers[-2].output)(image)  # (B, 3185)
-    unconditional = layers.Dense(1)(features)  # (B, 1)
+    unconditional = layers.Dense(1, dtype="float32")(features)  # (B, 1)
     class_vector = layers.Embedding(num_classes, features.shape[-1])(label)  # (B, 3185)
-    projection = ops.sum(class_vector * features, axis=-1, keepdims=True)  # (B, 1)
+    projection = ops.cast(ops.sum(class_vector * features, axis=-1, keepdims=True), "float32")  # (B, 1)
     return keras.Model([image, label], unconditional + projection, name="conditional_discriminator")
 
 

@@ -19,12 +19,12 @@ passes them through :func:`scaled`, which prints the values that will actually r
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import warnings
-from types import SimpleNamespace
-
 from pathlib import Path
+from types import SimpleNamespace
 
 MODES = ("full", "fast", "smoke")
 MODE_ENV_VAR = "WORKSHOP_MODE"
@@ -87,10 +87,45 @@ def describe() -> str:
 
     place = "Colab" if in_colab() else ("CI" if in_ci() else "a local machine")
     device = "GPU (" + tf.config.list_physical_devices("GPU")[0].name + ")" if has_gpu() else "CPU"
+    strategy = distribution_strategy()
+    spread = (f", {type(strategy).__name__} over {strategy.num_replicas_in_sync} devices"
+              if strategy.num_replicas_in_sync > 1 else "")
     return (
-        f"Running on {place}, {device}, mode={get_mode()!r} "
+        f"Running on {place}, {device}{spread}, mode={get_mode()!r} "
         f"(TensorFlow {tf.__version__}, Keras {keras.__version__})"
     )
+
+
+@functools.lru_cache(maxsize=None)  # one strategy per process: a TPU is initialised once
+def distribution_strategy():
+    """The ``tf.distribute`` strategy for where this runs: ``TPUStrategy`` on a Colab or
+    Kaggle TPU, ``MirroredStrategy`` over all GPUs when there are several (Kaggle's two
+    T4s), else the default strategy (one device: nothing changes). Build and compile models
+    under ``strategy.scope()``; each batch of ``strategy.num_replicas_in_sync`` times the
+    per-device batch is split between the devices by ``fit``."""
+    import tensorflow as tf
+
+    tpu = os.environ.get("COLAB_TPU_ADDR") or ("local" if Path("/dev/accel0").exists() else None)
+    if tpu:
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu if tpu == "local" else f"grpc://{tpu}")
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+        return tf.distribute.TPUStrategy(resolver)
+    gpus = tf.config.list_logical_devices("GPU")
+    if len(gpus) > 1:
+        return tf.distribute.MirroredStrategy([gpu.name for gpu in gpus])
+    return tf.distribute.get_strategy()
+
+
+def use_mixed_precision(enabled: bool) -> str:
+    """Set Keras' global dtype policy: ``mixed_float16`` (float16 compute, float32 variables)
+    when ``enabled`` and a GPU is present, else ``float32``; returns the policy's name.
+    Call it before building models. On a CPU float16 is slower, so it stays off there."""
+    import keras
+
+    policy = "mixed_float16" if enabled and has_gpu() else "float32"
+    keras.mixed_precision.set_global_policy(policy)
+    return policy
 
 
 def setup(seed: int = 42) -> str:
