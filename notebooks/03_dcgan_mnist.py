@@ -96,12 +96,9 @@ params = runtime.scaled(
 )
 
 # One switch for the hardware: several GPUs (Kaggle's two T4s) or a TPU get a tf.distribute
-# strategy, one device the default (no change); GPUs in full mode compute in float16
-strategy = runtime.distribution_strategy()
-precision = runtime.use_mixed_precision(params.mixed_precision)
-global_batch = params.batch_size * strategy.num_replicas_in_sync  # fit() splits it between the devices
-print(f"{strategy.num_replicas_in_sync} device(s), {precision}: global batch {global_batch} "
-      f"({params.batch_size} per device)")
+# strategy, one device the default (no change); GPUs in full mode compute in float16.
+# fit() splits each global batch between the devices.
+strategy, global_batch = runtime.devices(params.batch_size, params.mixed_precision)
 
 # %% [markdown]
 # ## The data

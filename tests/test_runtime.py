@@ -86,3 +86,5 @@ def test_one_device_gets_the_default_strategy_and_float32(capsys):
     assert runtime.distribution_strategy() is strategy  # chosen once per process
     assert "devices" not in runtime.describe()
     assert runtime.use_mixed_precision(True) == "float32" == keras.config.dtype_policy().name
+    assert runtime.devices(64, mixed_precision=True) == (strategy, 64)
+    assert "1 device(s), float32: global batch 64 (64 per device)" in capsys.readouterr().out

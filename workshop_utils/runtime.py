@@ -117,6 +117,17 @@ def distribution_strategy():
     return tf.distribute.get_strategy()
 
 
+def devices(batch_size: int, mixed_precision: bool):
+    """The strategy for this hardware and the global batch (``batch_size`` per device), with
+    mixed precision set as asked (GPUs only); prints one line saying what was chosen."""
+    strategy = distribution_strategy()
+    precision = use_mixed_precision(mixed_precision)
+    global_batch = batch_size * strategy.num_replicas_in_sync
+    print(f"{strategy.num_replicas_in_sync} device(s), {precision}: global batch {global_batch} "
+          f"({batch_size} per device)")
+    return strategy, global_batch
+
+
 def use_mixed_precision(enabled: bool) -> str:
     """Set Keras' global dtype policy: ``mixed_float16`` (float16 compute, float32 variables)
     when ``enabled`` and a GPU is present, else ``float32``; returns the policy's name.
