@@ -577,7 +577,7 @@ print(f"the independent classifier reads the request in {(read_back == asked).al
 # Those ties come from the data: the generator learnt the combinations it saw.
 
 # %%
-# An interactive explorer (toggles need a live notebook; here it shows one face)
+# An interactive explorer (the toggles need a running notebook: a saved page shows no widgets)
 shown = [n for n in ("Smiling", "Eyeglasses", "Blond_Hair", "Black_Hair", "Wearing_Hat", "Male", "Bangs",
                      "Pale_Skin", "Young", "Mustache", "Heavy_Makeup", "Bald") if n in names]
 explorer = widgets.FaceExplorer(gan.generate, names, params.latent_dim, attributes=shown,

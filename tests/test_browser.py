@@ -6,6 +6,7 @@ explorer is saved (``WORKSHOP_SCREENSHOT_DIR``, else the test's temporary folder
 Skipped, with a one-line reason, where chromium, Playwright or JupyterLab is missing (.ci/run
 installs chromium with apt)."""
 
+import importlib.util
 import json
 import os
 import secrets
@@ -26,8 +27,7 @@ FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "-
 
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (Debian: apt-get install chromium)"),
-    pytest.mark.skipif(shutil.which("jupyter-lab", path=str(Path(sys.executable).parent)) is None
-                       and shutil.which("jupyter-lab") is None, reason="JupyterLab is not installed"),
+    pytest.mark.skipif(importlib.util.find_spec("jupyterlab") is None, reason="JupyterLab is not installed"),
 ]
 
 

@@ -83,7 +83,7 @@ def _is_docstring(node):
 
 
 def _blanked(node, names):
-    """The names of the top-level definitions in ``node`` that the stub blanks."""
+    """Whether the stub blanks ``node`` (a function named or unrestricted, or a class with such a method)."""
     if isinstance(node, ast.FunctionDef):
         return not names or node.name in names
     if isinstance(node, ast.ClassDef):
