@@ -1,20 +1,32 @@
-"""Attribute control of notebook 04's VAC-GAN on procedural faces, for a fixed CPU budget.
+"""Notebook 04's VAC-GAN on procedural faces, for a fixed CPU budget: does it obey, and do
+its faces look like the real ones? Beside it, the same seconds and data for earlier recipes.
 
-The generator is asked for attribute vectors drawn from held-out real faces; an
-*independent* attribute classifier (trained separately on real procedural faces, never the
-discriminator) reads the attributes in what it draws. Control accuracy = how often the
-reading matches the request, per attribute and on average. Also printed: the
-discriminator head's accuracy on held-out real faces, next to the majority-class baseline.
+Both figures come from an *independent* attribute classifier (trained separately on real
+procedural faces, never the discriminator):
 
-    python benchmarks/faces_control.py --budget 600
+- **control accuracy**: the generator is asked for attribute vectors drawn from held-out real
+  faces; how often the classifier reads back what was asked, per attribute and on average;
+- **realism FD**: the Frechet distance between the classifier's features of generated faces
+  and of held-out real ones, printed beside the floor (two real sets of the same size).
 
-Target (2-core CPU, 600 s of training): mean control accuracy >= 0.90.
-Screen other settings with ``--config '{"d_steps": 2, "g_lr": 5e-5}'``.
+Also printed: the discriminator head's accuracy on held-out real faces.
+
+    python benchmarks/faces_control.py --budget 600 --seeds 0,1,2 --configs notebook,v0.2,original
+
+Configurations (``CONFIGS``): ``notebook`` is notebook 04's ``fast`` mode; ``v0.2`` is the
+notebook's model as released in v0.2.0 (before issue 16); ``original`` is the original
+Making Faces workshop's recipe at CPU widths (two D steps per G step, G at 5e-5,
+upsample-and-convolve generator blocks, D's maps average-pooled, z of 100). Override any
+setting with ``--config '{"d_steps": 2}'``.
+
+Targets (2-core CPU, 600 s of training, median of three seeds): mean control accuracy >= 0.95,
+every attribute >= 0.85, realism FD at most a third of ``v0.2``'s and half of ``original``'s.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import time
@@ -25,29 +37,89 @@ warnings.filterwarnings("ignore", message="`shuffle=True` was passed")  # our pi
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from keras import layers  # noqa: E402
 
-from workshop_utils import callbacks, cartoon_faces, datasets, face_models, metrics, models, scorers# noqa: E402
+from workshop_utils import callbacks, cartoon_faces, datasets, face_models, metrics, models, scorers  # noqa: E402
 
-#: The notebook's fast-mode settings (a CPU laptop); --config overrides any of them.
-DEFAULTS = {
-    "latent_dim": 64,
-    "g_widths": [128, 64, 32, 16],
-    "d_widths": [16, 32, 64, 128],
-    "batch_size": 64,
-    "d_lr": 2e-4,
-    "g_lr": 2e-4,
-    "beta_1": 0.0,
-    "d_steps": 1,
-    "class_weight": 1.0,
+
+def build_v02_generator(latent_dim, num_attributes, widths):
+    """Notebook 04's generator in v0.2.0: [z, y] at the input only, four stride-2 transposed convolutions."""
+    z = keras.Input((latent_dim,))
+    y = keras.Input((num_attributes,))
+    x = layers.Dense(4 * 4 * widths[0], use_bias=False)(layers.Concatenate()([z, y]))
+    x = layers.ReLU()(layers.BatchNormalization()(x))
+    x = layers.Reshape((4, 4, widths[0]))(x)
+    for width in widths[1:]:
+        x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
+        x = layers.ReLU()(layers.BatchNormalization()(x))
+    image = layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="tanh")(x)
+    return keras.Model([z, y], image, name="v02_generator")
+
+
+def build_original_generator(latent_dim, num_attributes, widths):
+    """The original workshop's generator: [z, y] at the input, four (upsample, 3x3 conv, BN,
+    ReLU) blocks, a 3x3 conv to RGB."""
+    z = keras.Input((latent_dim,))
+    y = keras.Input((num_attributes,))
+    x = layers.Dense(4 * 4 * widths[0], use_bias=False)(layers.Concatenate()([z, y]))
+    x = layers.ReLU()(layers.BatchNormalization()(x))
+    x = layers.Reshape((4, 4, widths[0]))(x)
+    for width in (*widths[1:], widths[-1]):  # 4 -> 8 -> 16 -> 32 -> 64
+        x = layers.UpSampling2D()(x)
+        x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
+        x = layers.ReLU()(layers.BatchNormalization()(x))
+    image = layers.Conv2D(3, 3, padding="same", activation="tanh")(x)
+    return keras.Model([z, y], image, name="original_generator")
+
+
+def build_original_discriminator(num_attributes, widths):
+    """The original workshop's discriminator: spectrally normalised stride-2 3x3 convolutions
+    (leaky ReLU 0.1), global average pooling, a real/fake head and an attribute head."""
+    image = keras.Input((64, 64, 3))
+    x = image
+    for width in (*widths, widths[-1]):  # 64 -> 32 -> 16 -> 8 -> 4 -> 2
+        x = layers.SpectralNormalization(layers.Conv2D(width, 3, strides=2, padding="same"))(x)
+        x = layers.LeakyReLU(0.1)(x)
+    features = layers.GlobalAveragePooling2D()(x)
+    real_fake = layers.SpectralNormalization(layers.Dense(1))(features)
+    attributes = layers.Dense(num_attributes)(features)
+    return keras.Model(image, [real_fake, attributes], name="original_discriminator")
+
+
+#: Which builders each configuration's "model" names: (generator, discriminator).
+MODELS = {
+    "notebook": (lambda latent, k, widths: face_models.build_face_generator(latent, k, widths=widths),
+                 lambda k, widths: face_models.build_face_discriminator(k, widths=widths)),
+    "v0.2": (build_v02_generator, lambda k, widths: face_models.build_face_discriminator(k, widths=widths)),
+    "original": (build_original_generator, build_original_discriminator),
 }
+
+#: Named settings. ``notebook`` must match notebook 04's fast mode (a test checks it).
+CONFIGS = {
+    "notebook": {
+        "model": "notebook",
+        "latent_dim": 64,
+        "g_widths": [128, 64, 32, 16],
+        "d_widths": [16, 32, 64, 128],
+        "batch_size": 64,
+        "d_lr": 2e-4,
+        "g_lr": 2e-4,
+        "beta_1": 0.0,
+        "d_steps": 1,
+        "class_weight": 1.0,
+    },
+}
+CONFIGS["v0.2"] = {**CONFIGS["notebook"], "model": "v0.2"}
+CONFIGS["original"] = {**CONFIGS["notebook"], "model": "original", "latent_dim": 100, "d_steps": 2, "g_lr": 5e-5}
 
 
 def build(config, num_attributes, seed):
     keras.utils.set_random_seed(seed)
-    generator = face_models.build_face_generator(config["latent_dim"], num_attributes, widths=tuple(config["g_widths"]))
-    discriminator = face_models.build_face_discriminator(num_attributes, widths=tuple(config["d_widths"]))
+    build_generator, build_discriminator = MODELS[config["model"]]
+    generator = build_generator(config["latent_dim"], num_attributes, tuple(config["g_widths"]))
+    discriminator = build_discriminator(num_attributes, tuple(config["d_widths"]))
     gan = face_models.VACGAN(generator, discriminator, class_weight=config["class_weight"],
-                        d_steps=config["d_steps"], seed=seed)
+                             d_steps=config["d_steps"], seed=seed)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(config["d_lr"], beta_1=config["beta_1"], beta_2=0.9),
         g_optimizer=keras.optimizers.Adam(config["g_lr"], beta_1=config["beta_1"], beta_2=0.9),
@@ -55,70 +127,119 @@ def build(config, num_attributes, seed):
     return gan
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--budget", type=float, default=600, help="training seconds (evaluation not counted)")
-    parser.add_argument("--every", type=float, default=60, help="evaluate every this many training seconds")
-    parser.add_argument("--train", type=int, default=20000, help="procedural faces to train the GAN on")
-    parser.add_argument("--samples", type=int, default=2000, help="generated faces per evaluation")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--config", default="{}", help="JSON object overriding DEFAULTS")
-    parser.add_argument("--save-samples", default=None, help="folder for a PNG grid of the final samples")
-    args = parser.parse_args()
-    config = {**DEFAULTS, **json.loads(args.config)}
-    unknown = set(config) - set(DEFAULTS)
+def parse_config(name, overrides):
+    if name not in CONFIGS:
+        raise SystemExit(f"Unknown configuration {name!r}; known: {sorted(CONFIGS)}")
+    config = {**CONFIGS[name], **overrides}
+    unknown = set(config) - set(CONFIGS[name])
     if unknown:
-        raise SystemExit(f"Unknown config keys {sorted(unknown)}; known: {sorted(DEFAULTS)}")
-    print("config:", json.dumps(config))
+        raise SystemExit(f"Unknown config keys {sorted(unknown)}; known: {sorted(CONFIGS[name])}")
+    if config["model"] not in MODELS:
+        raise SystemExit(f"Unknown model {config['model']!r}; known: {sorted(MODELS)}")
+    return config
 
+
+@functools.lru_cache(maxsize=1)
+def faces(seed, train, samples):
+    """One seed's faces, shared by every configuration: to train on, held out, the scorer's own, and
+    a second real set for the floor."""
     began = time.perf_counter()
-    train_images, train_attributes = cartoon_faces.procedural_faces(args.train, seed=args.seed + 1)
-    held_images, held_attributes = cartoon_faces.procedural_faces(args.samples, seed=args.seed + 2)
-    scorer_images, scorer_attributes = cartoon_faces.procedural_faces(10000, seed=args.seed + 3)  # its own faces
-    print(f"{args.train + args.samples + 10000} procedural faces drawn in {time.perf_counter() - began:.1f} s")
+    drawn = [cartoon_faces.procedural_faces(count, seed=seed + offset)
+             for offset, count in [(1, train), (2, samples), (3, 10000), (4, samples)]]
+    print(f"{train + 2 * samples + 10000} procedural faces drawn in {time.perf_counter() - began:.1f} s")
+    return drawn
+
+
+def run(config, seed, args):
+    """Train one configuration for ``args.budget`` seconds on one seed's data; return its records."""
+    drawn = faces(seed, args.train, args.samples)
+    (train_images, train_attributes), (held_images, held_attributes), scorer_faces, (other_images, _) = drawn
+    scorer_images, scorer_attributes = scorer_faces
     names = cartoon_faces.FACE_ATTRIBUTES
     scorer = scorers.attribute_scorer(scorer_images, scorer_attributes, names)
-    scorer_accuracy = scorer.accuracy(datasets.to_unit_range(held_images), held_attributes)
+    held_unit = datasets.to_unit_range(held_images)
+    real_features, _ = scorer.features_and_logits(held_unit)
+    floor = scorer.realism(datasets.to_unit_range(other_images), real_features)
+    scorer_accuracy = scorer.accuracy(held_unit, held_attributes)
     baseline = metrics.majority_baseline(held_attributes)
     print(f"independent classifier on held-out real faces: mean accuracy {scorer_accuracy['mean']:.4f} "
-          f"(majority baseline {baseline.mean():.4f})")
+          f"(majority baseline {baseline.mean():.4f}); realism FD floor (real vs real) {floor:.1f}")
 
-    gan = build(config, len(names), args.seed)
-    dataset = datasets.attribute_dataset(train_images, train_attributes, config["batch_size"], seed=args.seed)
-    rng = np.random.default_rng(args.seed)
+    gan = build(config, len(names), seed)
+    dataset = datasets.attribute_dataset(train_images, train_attributes, config["batch_size"], seed=seed)
+    rng = np.random.default_rng(seed)
     requested = held_attributes[rng.permutation(len(held_attributes))]  # realistic combinations
-    held_unit = datasets.to_unit_range(held_images)
 
     def evaluate(model):
-        fakes = models.generate_images(model, len(requested), requested, seed=args.seed)
+        fakes = models.generate_images(model, len(requested), requested, seed=seed)
         control = scorer.accuracy(fakes, requested)
         _, attribute_logits = model.discriminator.predict(held_unit, batch_size=256, verbose=0)
         d_head = ((attribute_logits > 0) == held_attributes).mean()
-        return {"control": control["mean"], "d_head": float(d_head), "per_attribute": control, "fakes": fakes}
+        return {"control": control["mean"], "fd": scorer.realism(fakes, real_features), "d_head": float(d_head),
+                "per_attribute": control, "fakes": fakes}
 
     tracker = callbacks.TimedEvaluation(evaluate, every_seconds=args.every, budget_seconds=args.budget, verbose=True)
     print(f"training for {args.budget:.0f} s of training time...")
     gan.fit(dataset, epochs=10_000, callbacks=[tracker, callbacks.StopOnNaN()], verbose=0)
 
-    print("\n| seconds | steps | control accuracy | D head on real (held out) |")
-    print("|---|---|---|---|")
+    print(f"\n| seconds | steps | control accuracy | realism FD (floor {floor:.1f}) | D head on real (held out) |")
+    print("|---|---|---|---|---|")
     for record in tracker.records:
-        print(f"| {record['seconds']:.0f} | {record['step']} | {record['control']:.3f} | {record['d_head']:.3f} |")
+        print(f"| {record['seconds']:.0f} | {record['step']} | {record['control']:.3f} | {record['fd']:.1f} "
+              f"| {record['d_head']:.3f} |")
     final = tracker.records[-1]
     print("\nper attribute at the end (control | independent classifier on real | majority baseline):")
     for index, name in enumerate(names):
         print(f"  {name:12s} {final['per_attribute'][name]:.3f} | {scorer_accuracy[name]:.3f} | {baseline[index]:.3f}")
-    print(f"mean control accuracy {final['control']:.3f} after {final['seconds']:.0f} s, {final['step']} steps "
-          f"(target >= 0.90)")
-    if args.save_samples:
-        from PIL import Image
+    return {**final, "floor": floor}
 
-        from workshop_utils import plotting
 
-        os.makedirs(args.save_samples, exist_ok=True)
-        path = os.path.join(args.save_samples, "faces_control_samples.png")
-        Image.fromarray(plotting.image_grid(final["fakes"][:64], 8)).save(path)
-        print("samples saved to", path)
+def spread(values, digits):
+    values = sorted(values)
+    text = f"{np.median(values):.{digits}f}"
+    return text if len(values) == 1 else f"{text} [{values[0]:.{digits}f}, {values[-1]:.{digits}f}]"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--budget", type=float, default=600, help="training seconds (evaluation not counted)")
+    parser.add_argument("--every", type=float, default=120, help="evaluate every this many training seconds")
+    parser.add_argument("--train", type=int, default=20000, help="procedural faces to train the GAN on")
+    parser.add_argument("--samples", type=int, default=2000, help="generated (and held-out real) faces per evaluation")
+    parser.add_argument("--seeds", default="0", help="comma-separated seeds; each trains every configuration")
+    parser.add_argument("--configs", default="notebook", help=f"comma-separated names from {sorted(CONFIGS)}")
+    parser.add_argument("--config", default="{}", help="JSON object overriding settings of every configuration")
+    parser.add_argument("--save-samples", default=None, help="folder for PNG grids of each run's final samples")
+    args = parser.parse_args()
+    overrides = json.loads(args.config)
+    configs = {name: parse_config(name, overrides) for name in args.configs.split(",")}
+    seeds = [int(seed) for seed in args.seeds.split(",")]
+
+    results = {name: [] for name in configs}
+    for seed in seeds:
+        for name, config in configs.items():
+            print(f"\n=== {name}, seed {seed}: {json.dumps(config)}")
+            result = run(config, seed, args)
+            results[name].append(result)
+            if args.save_samples:
+                from PIL import Image
+
+                from workshop_utils import plotting
+
+                os.makedirs(args.save_samples, exist_ok=True)
+                path = os.path.join(args.save_samples, f"faces_{name}_seed{seed}.png")
+                Image.fromarray(plotting.image_grid(result["fakes"][:64], 8)).save(path)
+                print("samples saved to", path)
+
+    names = cartoon_faces.FACE_ATTRIBUTES
+    print(f"\nAfter {args.budget:.0f} s of training, seeds {seeds}: median [min, max]")
+    print("| configuration | steps | control accuracy | weakest attribute | Smiling | realism FD | floor |")
+    print("|---|---|---|---|---|---|---|")
+    for name, runs in results.items():
+        weakest = [min(run["per_attribute"][n] for n in names) for run in runs]
+        print(f"| {name} | {spread([r['step'] for r in runs], 0)} | {spread([r['control'] for r in runs], 3)} "
+              f"| {spread(weakest, 3)} | {spread([r['per_attribute']['Smiling'] for r in runs], 3)} "
+              f"| {spread([r['fd'] for r in runs], 1)} | {spread([r['floor'] for r in runs], 1)} |")
 
 
 if __name__ == "__main__":

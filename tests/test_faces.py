@@ -181,6 +181,16 @@ def test_attribute_scorer_reads_procedural_faces(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="0 or 1"):
         scorer.accuracy(held[:2], np.full((2, 8), 0.5))
 
+    # Realism: real faces sit near the real-vs-real floor; mottled or blank ones far above it.
+    real_features, logits = scorer.features_and_logits(held[:50])
+    assert real_features.shape == (50, 128) and logits.shape == (50, 8)
+    floor = scorer.realism(held[50:], real_features)
+    mottled = np.clip(held[50:] + 0.5 * np.random.default_rng(0).normal(size=held[50:].shape), -1, 1)
+    assert scorer.realism(mottled, real_features) > 3 * floor
+    assert scorer.realism(np.zeros_like(held[50:]), real_features) > 3 * floor
+    with pytest.raises(ValueError, match=r"shape \(N, 64, 64, 3\)"):
+        scorer.realism(np.zeros((2, 28, 28, 1)), real_features)
+
 
 def test_majority_baseline():
     np.testing.assert_allclose(metrics.majority_baseline([[1, 0], [1, 0], [0, 0], [1, 1]]), [0.75, 0.75])

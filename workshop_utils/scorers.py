@@ -159,11 +159,30 @@ class AttributeScorer:
         self.names = tuple(names)
         if classifier.outputs[0].shape[-1] != len(self.names):
             raise ValueError(f"The classifier has {classifier.outputs[0].shape[-1]} outputs for {len(self.names)} names.")
+        self.feature_model = keras.Model(
+            classifier.inputs, [classifier.get_layer(FEATURE_LAYER).output, classifier.outputs[0]]
+        )
+
+    def features_and_logits(self, images, batch_size: int = 256):
+        """The classifier's feature vectors (N, 128) and attribute logits (N, K) of faces in [-1, 1]."""
+        features, logits = self.feature_model.predict(check_face_images(images), batch_size=batch_size, verbose=0)
+        return features, logits
 
     def predict(self, images, batch_size: int = 256) -> np.ndarray:
         """0/1 attribute readings (N, K) of faces in [-1, 1]."""
-        logits = self.classifier.predict(check_face_images(images), batch_size=batch_size, verbose=0)
+        _, logits = self.features_and_logits(images, batch_size)
         return (logits > 0).astype(np.float32)
+
+    def realism(self, generated, real_features) -> float:
+        """Frechet distance between the features of ``generated`` faces and ``real_features``
+        (from :meth:`features_and_logits` of held-out real faces): how unlike real faces they look.
+
+        The features are the ones this classifier reads attributes from, so smeared outlines,
+        mottled backgrounds and missing parts all move them. Compare it with the floor, the
+        distance between two real sets of the same size, and never with a paper's FID.
+        """
+        features, _ = self.features_and_logits(generated)
+        return frechet_distance(features, real_features)
 
     def accuracy(self, images, attributes) -> dict:
         """Per attribute name, how often the reading matches ``attributes``; plus ``"mean"``."""
