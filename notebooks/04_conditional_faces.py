@@ -30,7 +30,8 @@
 # 3. written its train step (hinge loss + attribute classification: an AC-GAN trained
 #    VAC-GAN's way) as a `keras.Model`, trained by `fit()` with checkpoints that survive a
 #    disconnect,
-# 4. **measured** how well the generator obeys (an independent classifier reads its faces),
+# 4. **measured** how well the generator obeys (an independent classifier reads its faces)
+#    and how real its faces look (a Frechet distance on that classifier's features),
 # 5. played with an explorer: a toggle per attribute, sliders through latent space.
 #
 # **Time:** CelebA on a Colab T4 (`full` mode): about 25 minutes of training (an estimate, not
@@ -482,6 +483,27 @@ plotting.plot_attribute_bars(names, {"control: read back as requested": [control
                                      "classifier on real faces": [real_reading[n] for n in names],
                                      "majority-class baseline": baseline},
                              title="attribute control, per attribute");
+
+# %% [markdown]
+# ### Do the faces look real? A Frechet distance
+# A generator could obey every attribute with smeared, mottled faces. To measure how
+# *real* its faces look we reuse notebook 03's Frechet distance (FD; Heusel et al., 2017,
+# [arXiv:1706.08500](https://arxiv.org/abs/1706.08500)) on the independent classifier's
+# features: fit a Gaussian to the features of the generated faces and one to those of
+# held-out real faces, and measure how far apart they are. Even two sets of *real* faces
+# are not at 0 (each is a finite sample), so we print that **floor** beside it: a perfect
+# generator would score about the floor. Lower is better; compare runs of this course,
+# never a paper's FID (those use ImageNet's Inception network).
+
+# %%
+# Realism: FD between generated and held-out real faces, next to the real-vs-real floor
+half = len(held_pixels) // 2
+real_features, _ = scorer.features_and_logits(held_pixels[:half])  # the reference set
+realism_fd = scorer.realism(generated[half:], real_features)  # G asked for the other half's attributes
+floor_fd = scorer.realism(held_pixels[half:], real_features)  # real faces against real faces
+print(f"realism FD {realism_fd:.1f} (lower is better); two sets of real faces: {floor_fd:.1f} (the floor)")
+plotting.show_images(np.concatenate([held_pixels[half:half + 8], generated[half:half + 8]]), columns=8, size=2.5,
+                     title="top: real faces; bottom: G asked for the same attributes");
 
 # %% [markdown]
 # ## The discriminator is also a classifier
