@@ -1,6 +1,7 @@
 """Train the catch-up generators of notebooks 03 and 04 (workshop_utils/catchup/).
 
     WORKSHOP_DATA_DIR=folder/with/mnist.npz python tools/make_catchup_checkpoints.py
+    python tools/make_catchup_checkpoints.py faces   # only notebook 04's (no MNIST needed)
 
 Each is trained with its notebook's ``fast`` teaching parameters, read from the notebook's
 ``runtime.scaled(...)`` cell (so they cannot drift), and saved with
@@ -77,18 +78,27 @@ def faces(seed: int = 0):
     gan.compile(d_optimizer=keras.optimizers.Adam(p["d_learning_rate"], beta_1=p["beta_1"], beta_2=0.9),
                 g_optimizer=keras.optimizers.Adam(p["g_learning_rate"], beta_1=p["beta_1"], beta_2=0.9))
     began = time.perf_counter()
-    gan.fit(datasets.attribute_dataset(train.images, train.attributes, p["batch_size"]).repeat(),
-            epochs=p["epochs"], steps_per_epoch=p["steps_per_epoch"], verbose=0, callbacks=[callbacks.StopOnNaN()])
+    history = gan.fit(datasets.attribute_dataset(train.images, train.attributes, p["batch_size"]).repeat(),
+                      epochs=p["epochs"], steps_per_epoch=p["steps_per_epoch"], verbose=0,
+                      callbacks=[callbacks.StopOnNaN()])
     steps = p["epochs"] * p["steps_per_epoch"]
     print(f"04: {steps:,} steps on {len(train):,} procedural faces in {time.perf_counter() - began:.0f} s")
+    print("  last epoch's means: " + ", ".join(f"{name} {values[-1]:.3f}" for name, values in history.history.items()))
     scorer = scorers.attribute_scorer(*cartoon_faces.procedural_faces(10_000, seed=3), data.names,
                                       epochs=p["scorer_epochs"], verbose=False)
     fakes = models.generate_images(gan, len(held), held.attributes, seed=1)
-    print(f"  attribute control (independent classifier): {scorer.accuracy(fakes, held.attributes)['mean']:.3f}")
+    real_features, _ = scorer.features_and_logits(datasets.to_unit_range(held.images))
+    print(f"  attribute control (independent classifier): {scorer.accuracy(fakes, held.attributes)['mean']:.3f}, "
+          f"realism FD {scorer.realism(fakes, real_features):.0f}")
     save_generator(generator, "04_generator_procedural", p["epochs"])
 
 
 if __name__ == "__main__":
+    makers = {"dcgan": dcgan, "faces": faces}
+    chosen = sys.argv[1:] or list(makers)
+    unknown = sorted(set(chosen) - set(makers))
+    if unknown:
+        raise SystemExit(f"Unknown catch-up generator(s) {unknown}; choose from {sorted(makers)} (none: both).")
     print(f"keras {keras.__version__}, numpy {np.__version__}")
-    dcgan()
-    faces()
+    for name in chosen:
+        makers[name]()
