@@ -284,11 +284,12 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # budget, one step with equal learning rates measured best, and the rates themselves
 # mattered more than any change to the model we tried. The usual 2e-4
 # ([Radford, Metz & Chintala, 2015](https://arxiv.org/abs/1511.06434)) suits big models
-# trained for hours; the small `fast` models take steps four times larger and stayed stable
-# on every seed we ran (spectral normalisation keeps $D$ smooth). After 10 minutes of training on a 2-core
-# CPU (median of three seeds), that took the realism distance below from 336 to 76 and
-# control from 0.93 to 0.985 (`benchmarks/README.md` has the figures). `full` mode keeps
-# 2e-4: nobody has measured its wider models on CelebA at 8e-4 yet.
+# trained for hours; the small `fast` models take steps four times larger and stayed
+# stable on every seed we ran (spectral normalisation keeps $D$ smooth). In a benchmark of
+# 10 minutes' training on a 2-core CPU (median of three seeds, 2,000 faces a side), that
+# took the realism distance measured below from 336 to 76 and control from 0.93 to 0.985
+# (`benchmarks/README.md` has the figures). `full` mode keeps 2e-4: nobody has measured its
+# wider models on CelebA at 8e-4 yet.
 # `replicas.noise`, `replicas.share` and `scale_loss` are notebook 03's: they
 # keep the step right on several GPUs or a TPU and with mixed precision, and change
 # nothing on one device.
@@ -443,7 +444,7 @@ if use_trained_generator:
 #   than real faces show them: it exaggerates what the classifier looks for.
 # - The hinge loss $L_D$ is 2 when $D$ cannot tell real from fake at all (both logits
 #   near 0) and 0 when it separates them with a margin. In the CPU settings $D$ is small
-#   and $L_D$ settles near 1.8 while $G$'s adversarial loss sinks: $G$ is ahead, and its
+#   and $L_D$ settles near 1.85 while $G$'s adversarial loss sinks: $G$ is ahead, and its
 #   faces are recognisable but their backgrounds mottled. The `full` widths give $D$ four times the
 #   channels, which should keep the game closer (not yet measured on a GPU).
 #   $L_D \to 0$ would mean $D$ wins outright and $G$ stops learning.
