@@ -1,5 +1,10 @@
-"""Things that happen *during* ``fit()``: sample grids, live curves, a NaN guard and
-quality tracking against the clock. Each is a ``keras.callbacks.Callback``."""
+"""Things that happen *during* ``fit()``: sample grids, live curves, a NaN guard, a time
+budget and quality tracking against the clock. Each is a ``keras.callbacks.Callback``.
+
+The sample grid, the curves and the budget can be saved with a checkpoint
+(:class:`~workshop_utils.checkpoints.EpochCheckpoint` ``keep_with=...``): each has
+``get_state()`` (a dict of arrays) and ``set_state(state)``, so a resumed or finished run
+shows its whole history."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import keras
 import numpy as np
 
 from . import models, plotting
-from .files import atomic_path
+from .checkpoints import EpochCheckpoint  # noqa: F401  (callbacks.EpochCheckpoint, as before)
 
 
 def _in_notebook() -> bool:
@@ -84,12 +89,20 @@ class SampleGrid(keras.callbacks.Callback):
         self.frames = []
         self._handle = None
 
+    def get_state(self) -> dict:
+        return {"frames": np.stack(self.frames) if self.frames else np.zeros((0, 1, 1), np.uint8),
+                "step": np.int64(getattr(self, "step", 0))}
+
+    def set_state(self, state: dict) -> None:
+        self.frames = list(state["frames"])
+        self.step = int(state["step"])
+
     def draw(self):
         images = self.model.generate(self.z, self.labels, training=False)
         return plotting.image_grid(keras.ops.convert_to_numpy(images), self.columns)
 
     def on_train_begin(self, logs=None):
-        self.step = 0
+        self.step = getattr(self, "step", 0)  # a resumed run goes on counting
         if not self.frames:
             self.frames.append(self.draw())  # what G draws before any training
 
@@ -122,23 +135,50 @@ class SampleGrid(keras.callbacks.Callback):
 
 
 class LiveLossPlot(keras.callbacks.Callback):
-    """Record every logged value after every batch, and redraw the curves every ``every`` batches."""
+    """Record what each training step logged, and redraw the curves every ``every`` steps.
 
-    def __init__(self, every: int = 50, keys=None, show=None):
+    ``fit()`` logs each tracker's mean *since the epoch began* (``keras.metrics.Mean``), which
+    flattens late trouble and jumps at every epoch. This callback undoes that mean: with
+    m_k the mean after k steps of an epoch, step k's own value is k m_k - (k - 1) m_(k-1). So
+    ``history`` holds one value per step, and the plot draws them faintly with the mean of
+    the last ``window`` steps on top."""
+
+    def __init__(self, every: int = 50, keys=None, show=None, window: int = 50):
         super().__init__()
         if not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be a positive number of steps, got {every!r}.")
+        if not isinstance(window, int) or window < 1:
+            raise ValueError(f"window must be a positive number of steps, got {window!r}.")
         self.every = every
         self.keys = keys
+        self.window = window
         self.show = _in_notebook() if show is None else show
         self.history = {}
         self.step = 0
+        self._means, self._in_epoch = {}, 0
         self._handle = None
+
+    def get_state(self) -> dict:
+        return {**{f"history/{name}": np.asarray(values, np.float32) for name, values in self.history.items()},
+                "step": np.int64(self.step)}
+
+    def set_state(self, state: dict) -> None:
+        self.history = {key.split("/", 1)[1]: [float(v) for v in value]
+                        for key, value in state.items() if key.startswith("history/")}
+        self.step = int(state["step"])
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._means, self._in_epoch = {}, 0  # fit() resets the trackers at every epoch
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
+        self._in_epoch += 1
+        k = self._in_epoch
         for name, value in (logs or {}).items():
-            self.history.setdefault(name, []).append(float(np.asarray(value)))
+            mean = float(np.asarray(value))
+            previous = self._means.get(name, mean)
+            self.history.setdefault(name, []).append(k * mean - (k - 1) * previous)
+            self._means[name] = mean
         if self.show and self.step % self.every == 0:
             self.redraw()
 
@@ -152,8 +192,62 @@ class LiveLossPlot(keras.callbacks.Callback):
         if not self.history:
             return
         figure, ax = plt.subplots(figsize=(7, 3))
-        plotting.plot_history(self.history, ax=ax, keys=self.keys, title="Running mean within each epoch")
+        plotting.plot_history(self.history, ax=ax, keys=self.keys, window=self.window,
+                              title=f"each step (faint) and the mean of the last {self.window} steps")
         self._handle = _show_in_place(figure, self._handle)
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """End ``fit()`` once ``minutes`` of training have passed, so a lesson ends on time on
+    any hardware; every later cell works on whatever was reached.
+
+    The clock counts the whole training cell (compiling, drawing grids, saving checkpoints),
+    and the minutes of earlier runs restored from a checkpoint (``EpochCheckpoint(...,
+    keep_with=[budget])``). ``steps`` and ``spent`` (seconds) say what was reached; a run
+    whose budget is spent is ``finished``."""
+
+    def __init__(self, minutes: float, verbose: bool = True):
+        super().__init__()
+        if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not minutes > 0:
+            raise ValueError(f"minutes must be a positive number, got {minutes!r}.")
+        self.seconds = 60.0 * minutes
+        self.verbose = verbose
+        self.spent, self.steps = 0.0, 0
+        self._stopped = False
+
+    @property
+    def finished(self) -> bool:
+        return self.spent >= self.seconds
+
+    def get_state(self) -> dict:
+        return {"spent": np.float64(self.spent), "steps": np.int64(self.steps)}
+
+    def set_state(self, state: dict) -> None:
+        self.spent, self.steps = float(state["spent"]), int(state["steps"])
+
+    def on_train_begin(self, logs=None):
+        self._last, self._stopped, self._steps_before = time.perf_counter(), False, self.steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        now = time.perf_counter()
+        self.spent += now - self._last
+        self._last = now
+        self.steps += 1
+        if self.finished:
+            self.model.stop_training = True
+            self._stopped = True
+
+    def on_train_end(self, logs=None):
+        if not self.verbose:
+            return
+        this_run = self.steps - self._steps_before
+        if this_run == 0 and self.finished:
+            print(f"Nothing to train: this run's budget was already spent ({self.steps:,} steps in "
+                  f"{self.spent / 60:.1f} minutes). The cells below show that run.")
+        else:
+            why = "the time budget is spent" if self._stopped else "the last epoch ended"
+            print(f"Training stopped after {self.steps:,} steps ({this_run:,} in this run), "
+                  f"{self.spent / 60:.1f} of {self.seconds / 60:g} minutes: {why}.")
 
 
 class TimedEvaluation(keras.callbacks.Callback):
@@ -226,62 +320,3 @@ class QualityTracker(TimedEvaluation):
     def _score(self, model):
         images = models.generate_images(model, self.num_samples, self.labels, seed=self.seed)
         return self.scorer.score(images, real_features=self.real_features)
-
-
-class EpochCheckpoint(keras.callbacks.Callback):
-    """Save the whole training state (weights of G and D, both optimizers' moments and step
-    counters) at the end of every epoch, atomically, so that a run that dies can resume.
-
-    Each checkpoint is written under a temporary name and renamed to
-    ``epoch-NNNNN.weights.h5``, so a kill while saving leaves the previous checkpoint
-    whole; older checkpoints are deleted after a new one lands (``keep`` are kept).
-    ``restore(model)`` loads the newest readable one and returns the epoch to pass to
-    ``fit(initial_epoch=...)``. With ``fit(steps_per_epoch=N)`` on a repeating dataset, a
-    resumed run ends after exactly as many steps as an uninterrupted one.
-    """
-
-    PATTERN = "epoch-*.weights.h5"
-
-    def __init__(self, folder, keep: int = 2, verbose: bool = True):
-        super().__init__()
-        if not isinstance(keep, int) or keep < 1:
-            raise ValueError(f"keep must be a positive int, got {keep!r}.")
-        self.folder = Path(folder)
-        self.keep = keep
-        self.verbose = verbose
-
-    def checkpoints(self):
-        """Finished checkpoints, oldest first, as (epoch, path)."""
-        found = []
-        for path in self.folder.glob(self.PATTERN):
-            number = path.name[len("epoch-"):-len(".weights.h5")]
-            if number.isdigit():
-                found.append((int(number), path))
-        return sorted(found)
-
-    def clear(self):
-        """Delete every checkpoint in the folder: the next run starts from scratch."""
-        for _, path in self.checkpoints():
-            path.unlink()
-
-    def restore(self, model) -> int:
-        """Load the newest readable checkpoint into ``model``; return its epoch (0 when none)."""
-        for epoch, path in reversed(self.checkpoints()):
-            try:
-                model.load_weights(path)
-            except Exception as error:  # unreadable: try the one before
-                if self.verbose:
-                    print(f"Checkpoint {path.name} is unreadable ({type(error).__name__}); trying an older one.")
-                continue
-            if self.verbose:
-                print(f"Resuming from {path} (after epoch {epoch}).")
-            return epoch
-        if self.verbose:
-            print(f"No checkpoint in {self.folder}: starting from scratch.")
-        return 0
-
-    def on_epoch_end(self, epoch, logs=None):
-        with atomic_path(self.folder / f"epoch-{epoch + 1:05d}.weights.h5") as temporary:
-            self.model.save_weights(temporary)
-        for _, old in self.checkpoints()[:-self.keep]:
-            old.unlink(missing_ok=True)

@@ -105,8 +105,19 @@ def plot_attribute_bars(names, series: dict, ax=None, title: str | None = None):
     return ax
 
 
-def plot_history(history: dict, ax=None, keys=None, title: str = "Training curves"):
-    """Plot each logged series of ``history`` (name -> list of values) against the step; returns the axes."""
+def trailing_mean(values, window: int) -> np.ndarray:
+    """The mean of the last ``window`` values at each position (fewer at the start)."""
+    values = np.asarray(values, dtype=np.float64)
+    sums = np.cumsum(np.concatenate([[0.0], values]))
+    ends = np.arange(1, len(values) + 1)
+    starts = np.maximum(ends - window, 0)
+    return (sums[ends] - sums[starts]) / (ends - starts)
+
+
+def plot_history(history: dict, ax=None, keys=None, title: str = "Training curves", window: int | None = None):
+    """Plot each logged series of ``history`` (name -> list of values, one per step) against
+    the step; with ``window``, each step's value faintly and the mean of the last ``window``
+    steps on top. Returns the axes."""
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -114,9 +125,16 @@ def plot_history(history: dict, ax=None, keys=None, title: str = "Training curve
     keys = keys or list(history)
     unknown = [key for key in keys if key not in history]
     if unknown:
-        raise ValueError(f"No series {unknown} in the history; it has {sorted(history)}.")
+        raise ValueError(f"No series {unknown} in the history; it has {sorted(history)}. "
+                         "(Empty: no training step has run yet; run the training cell first.)")
     for key in keys:
-        ax.plot(np.arange(1, len(history[key]) + 1), history[key], label=key, lw=1.2)
+        steps = np.arange(1, len(history[key]) + 1)
+        if window and window > 1:
+            line, = ax.plot(steps, history[key], lw=0.6, alpha=0.25)
+            ax.plot(steps, trailing_mean(history[key], window), color=line.get_color(), lw=1.4,
+                    label=f"{key} (last {window} steps)")
+        else:
+            ax.plot(steps, history[key], label=key, lw=1.2)
     ax.set_xlabel("step")
     ax.set_title(title)
     ax.grid(alpha=0.3)
