@@ -67,8 +67,12 @@ keras.layers.BatchNormalization = OneDeviceBatchNormalization  # the builders lo
 # The notebooks' settings per mode (notebook 03's and 04's parameters cells).
 FACE_WIDTHS = {"full": ((512, 256, 128, 64), (64, 128, 256, 512)),
                "fast": ((128, 64, 32, 16), (16, 32, 64, 128))}
-FACE_BATCH, FACE_LATENT, FACE_ATTRIBUTES = 100, 64, 40
-DIGIT_BATCH, DIGIT_LATENT, DIGIT_R1 = 64, 64, 1.0
+FACE_BATCH = 100
+FACE_LATENT = 64
+FACE_ATTRIBUTES = 40  # CelebA's
+DIGIT_BATCH = 64
+DIGIT_LATENT = 64
+DIGIT_R1 = 1.0
 
 
 def _state(model):

@@ -30,8 +30,11 @@
 # 5. walked through its latent space, and
 # 6. (going further) told it *which* digit to draw, and timed whether that helps.
 #
-# **Time:** about 3 minutes of training on a Colab T4 (an estimate, not yet measured on a GPU:
-# `full` mode's 9,375 steps at an assumed 50 steps a second), about 5 minutes on a laptop CPU
+# **Time:** training is time-boxed: it stops after 9,375 steps or 4 minutes, whichever comes
+# first. On a Colab T4 the steps should come first, in 1 to 2 minutes (an estimate: a step
+# is 3.5 billion floating-point operations, which a T4 does in about a millisecond, so the
+# cost is TensorFlow's few milliseconds of overhead a step; an H200 ran these networks at 480
+# steps a second under Keras's JAX backend, 2026-11-27). About 5 minutes on a laptop CPU
 # in `fast` mode (measured: the whole notebook in 274 s on a 2-core CPU, 2026-11-24, with an
 # offline folder of 8,000 digits; all 60,000 make the scoring classifier's one-off training
 # longer), seconds in `smoke` mode (CI).
@@ -82,6 +85,7 @@ mode = runtime.setup(seed=42)
 # Teaching parameters: one value for every mode, or one per mode
 params = runtime.scaled(
     train_steps={"full": 9_375, "fast": 2_812, "smoke": 8},  # updates of G and D, whatever the data's size
+    budget_minutes={"full": 4, "fast": 5, "smoke": 1},  # or fewer steps, if the time runs out first
     max_train_images={"full": 60_000, "fast": 60_000, "smoke": 512},  # at most; fewer if the data has fewer
     eval_samples={"full": 5_000, "fast": 2_000, "smoke": 200},  # digits drawn to score G
     race_seconds={"full": 60, "fast": 60, "smoke": 3},  # the label race: seconds each, at most
@@ -416,7 +420,10 @@ with strategy.scope():
 #
 # - `SampleGrid` draws the same 64 noise vectors every 200 steps, so you watch the
 #   *same* inputs turn into digits (and keeps the frames for an animation);
-# - `LiveLossPlot` redraws the curves as they come in;
+# - `LiveLossPlot` redraws the curves as they come in: each step's own losses, faintly,
+#   and the mean of the last 50 steps on top;
+# - `TimeBudget` ends training when `params.budget_minutes` are spent, even if fewer than
+#   `params.train_steps` steps have run (a slow laptop), so the lesson keeps its time;
 # - `QualityTracker` scores 1,000 samples every few seconds of training (more below);
 # - `StopOnNaN` stops at the first NaN loss and says what to try.
 #
@@ -434,6 +441,7 @@ print(f"classifier accuracy on real test digits: {scorer.accuracy(real_eval, dig
 fixed_z = np.random.default_rng(0).standard_normal((64, params.latent_dim)).astype("float32")
 sample_grid = callbacks.SampleGrid(fixed_z, columns=8, every=200)
 live_curves = callbacks.LiveLossPlot(every=200)
+budget = callbacks.TimeBudget(params.budget_minutes)
 quality = callbacks.QualityTracker(
     scorer, real_eval, every_seconds=params.race_seconds / 6, num_samples=min(1000, params.eval_samples)
 )
@@ -441,22 +449,27 @@ quality = callbacks.QualityTracker(
 # %%
 # Train: fit() calls GAN.train_step on every batch and shows a progress bar
 history = gan.fit(
-    dataset, epochs=1, steps_per_epoch=params.train_steps,  # a fixed number of steps, however many digits
-    callbacks=[sample_grid, live_curves, quality, callbacks.StopOnNaN()],
+    dataset, epochs=1, steps_per_epoch=params.train_steps,  # at most: the budget may end it first
+    callbacks=[sample_grid, live_curves, quality, budget, callbacks.StopOnNaN()],
 )
+shared = catchup.save_generator(gan.generator, runtime.output_dir("03_dcgan"))  # G alone, to share
 
 # %%
 # Catch-up: training fell behind, or would take too long here? Load the course's trained generator
 use_trained_generator = False  # set to True, then run this cell and go on
-if use_trained_generator:
-    catchup.restore_trained(gan.generator, "03_generator")  # the same loader as a checkpoint of your own
+instructor_generator = ""  # a path or a shared link from your instructor; empty: the course's own
+if use_trained_generator:  # the same loader as a checkpoint of your own
+    catchup.restore_trained(gan.generator, instructor_generator or "03_generator")
 
 # %% [markdown]
 # ### Reading the curves
 # A GAN's losses do not fall to zero the way a classifier's do: the two players keep each
 # other busy. Healthy training looks like **a tug of war that stays balanced**:
 # $D(x)$ a little above 0.5, $D(G(z))$ a little below, and both losses roughly level
-# ($L_D$ near 1.0–1.3, $L_G$ near 0.8–1.2 for this model). Warning signs:
+# (for comparison, $L_D = 2\ln 2 \approx 1.39$ and $L_G = \ln 2 \approx 0.69$ when $D$ outputs 0.5
+# everywhere). The curves show every step faintly and the mean of the last 50 steps on
+# top, so trouble late in a run shows as it happens; the cell prints the means of the last
+# 200 steps and what they say. Warning signs:
 #
 # - $L_D \to 0$ and $L_G$ climbing: $D$ wins outright and $G$ gets no useful gradient
 #   (try a smaller $D$, a lower $D$ learning rate, or label smoothing).
@@ -467,15 +480,21 @@ if use_trained_generator:
 # %%
 # The whole run: losses (left) and D's mean outputs (right), step by step
 figure, (left, right) = plt.subplots(1, 2, figsize=(12, 3.5))
-plotting.plot_history(live_curves.history, ax=left, keys=["d_loss", "g_loss"], title="losses")
-plotting.plot_history(live_curves.history, ax=right, keys=["D(x)", "D(G(z))"], title="D's outputs")
-right.axhline(0.5, color="grey", ls=":");
+plotting.plot_history(live_curves.history, ax=left, keys=["d_loss", "g_loss"], title="losses", window=50)
+plotting.plot_history(live_curves.history, ax=right, keys=["D(x)", "D(G(z))"], title="D's outputs", window=50)
+right.axhline(0.5, color="grey", ls=":")
+late = {key: np.mean(values[-200:]) for key, values in live_curves.history.items()}  # the last 200 steps
+verdict = ("D wins outright: G gets little gradient" if late["d_loss"] < 0.3 else
+           "D(G(z)) near 1: look at the samples for collapse" if late["D(G(z))"] > 0.8 else
+           "a tug of war: neither player wins outright")
+print(f"last {min(200, len(live_curves.history['d_loss']))} steps: L_D {late['d_loss']:.2f}, L_G {late['g_loss']:.2f}, "
+      f"D(x) {late['D(x)']:.2f}, D(G(z)) {late['D(G(z))']:.2f}: {verdict}")
 
 # %%
 # An animation of training: the same 64 z vectors, from noise to digits
 from IPython.display import Image, display
 
-gif_path = plotting.save_gif(sample_grid.frames, "outputs/03_dcgan_training.gif")
+gif_path = plotting.save_gif(sample_grid.frames, runtime.output_dir("gifs") / "03_dcgan_training.gif")
 print(f"{len(sample_grid.frames)} frames saved to {gif_path}")
 display(Image(filename=str(gif_path)))
 

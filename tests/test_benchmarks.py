@@ -20,10 +20,16 @@ def notebook_tree(prefix):
 
 
 def teaching_parameters(prefix):
-    """The keyword arguments of the notebook's `runtime.scaled(...)` call, as Python values."""
-    for node in ast.walk(notebook_tree(prefix)):
+    """The keyword arguments of the notebook's `runtime.scaled(...)` call, as Python values
+    (expressions may use the notebook's literal settings, such as notebook 04's ``room = True``)."""
+    tree = notebook_tree(prefix)
+    names = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
+             if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+             and isinstance(node.value, ast.Constant)}
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call) and ast.unparse(node.func) == "runtime.scaled":
-            return {keyword.arg: ast.literal_eval(keyword.value) for keyword in node.keywords}
+            return {keyword.arg: eval(compile(ast.Expression(keyword.value), f"notebook {prefix}", "eval"),
+                                      {"__builtins__": {}}, names) for keyword in node.keywords}
     raise AssertionError(f"notebook {prefix} has no runtime.scaled(...) cell")
 
 
@@ -71,3 +77,17 @@ def test_gpu_speed_benchmark_times_notebooks_03_and_04s_full_mode_models():
     assert {name: value for name, value in speed.FACES.items() if name != "num_attributes"} == {
         name: faces[name] for name in speed.FACES if name != "num_attributes"}
     assert speed.FACES["num_attributes"] == 40  # CelebA's, as full mode trains on
+
+
+def test_the_jax_speed_benchmark_times_the_notebooks_widths_and_batches():
+    source = (ROOT / "benchmarks" / "gpu_speed_jax.py").read_text()
+    constants = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(source).body
+                 if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                 and node.targets[0].id.isupper() and node.targets[0].id != "STUB"}
+    faces, digits = teaching_parameters("04"), teaching_parameters("03")
+    for mode in ("full", "fast"):
+        assert constants["FACE_WIDTHS"][mode] == (in_mode(faces["g_widths"], mode), in_mode(faces["d_widths"], mode))
+    assert constants["FACE_BATCH"] == in_mode(faces["batch_size"], "full")
+    assert constants["FACE_LATENT"] == faces["latent_dim"]
+    assert (constants["DIGIT_BATCH"], constants["DIGIT_LATENT"], constants["DIGIT_R1"]) == (
+        digits["batch_size"], digits["latent_dim"], digits["r1_gamma"])

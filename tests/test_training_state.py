@@ -89,7 +89,7 @@ def test_a_finished_run_restores_its_curves_grids_and_budget_and_trains_nothing(
     gan2.fit(faces, epochs=1000, steps_per_epoch=4, initial_epoch=initial, verbose=0,
              callbacks=[grid2, curves2, checkpoint2, budget2])
     assert int(gan2.d_optimizer.iterations.numpy()) == steps  # nothing more was trained
-    assert "Nothing to train" in capsys.readouterr().out
+    assert "Nothing trained now" in capsys.readouterr().out
     assert curves2.history["d_loss"] == pytest.approx(curves.history["d_loss"])
     assert len(grid2.frames) == len(grid.frames) and np.array_equal(grid2.frames[-1], grid.frames[-1])
     plotting.save_gif(grid2.frames, tmp_path / "run.gif")  # the later cells work on the restored run

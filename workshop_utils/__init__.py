@@ -23,12 +23,15 @@ Models and training (the notebooks' `# @save` cells, saved here verbatim)
     models           notebook 03: DCGAN builders, GAN, R1GAN, the conditional GAN
     face_models      notebook 04: face generator, two-headed discriminator, VACGAN
     solutions        reference solutions for the exercises' catch-up cells
-    catchup          trained generators (catchup/) for learners whose training fell behind
+    catchup          trained generators for learners whose training fell behind: the course's
+                     (catchup/), an instructor's file or shared link
     live             the live-coding notebooks' blanks: is a definition still blank?
 Measuring and showing (a new metric: its formula in metrics, its trained scorer in scorers)
     metrics          formulas: Frechet distance, Inception score, coverage, confidence
     scorers          small classifiers trained once and cached, feeding those formulas
-    callbacks        what happens during fit(): samples, live curves, NaN guard, checkpoints
+    callbacks        what happens during fit(): samples, live curves, NaN guard, time budget
+    checkpoints      the training state saved every epoch: resume, show a finished run, keep
+                     each configuration's runs apart
     plotting         image grids, curves, GIFs
     widgets          the ipywidgets face explorer
 

@@ -241,8 +241,8 @@ class TimeBudget(keras.callbacks.Callback):
         if not self.verbose:
             return
         this_run = self.steps - self._steps_before
-        if this_run == 0 and self.finished:
-            print(f"Nothing to train: this run's budget was already spent ({self.steps:,} steps in "
+        if this_run == 0 and self.steps:
+            print(f"Nothing trained now: the run loaded had finished ({self.steps:,} steps in "
                   f"{self.spent / 60:.1f} minutes). The cells below show that run.")
         else:
             why = "the time budget is spent" if self._stopped else "the last epoch ended"

@@ -84,6 +84,15 @@ def download_shared(url: str, name: str = "shared generator") -> Path:
     return target
 
 
+def save_generator(generator, folder) -> Path:
+    """Save ``generator``'s weights alone as ``folder/generator.weights.h5`` (atomically), the
+    file an instructor shares so that learners who fell behind can load it; returns the path."""
+    path = Path(folder) / GENERATOR_FILE
+    with atomic_path(path) as temporary:
+        generator.save_weights(temporary)
+    return path
+
+
 def restore_trained(model, source: str) -> int:
     """Load a trained generator into ``model`` (a generator built as the notebook builds it).
 

@@ -6,6 +6,10 @@ Every environment variable the course reads is read here and only here:
 - ``WORKSHOP_DATA_DIR``: an offline folder of data files, read before any download.
 - ``WORKSHOP_CACHE_DIR``: where preprocessed data and trained scorers are cached (default:
   your Drive's ``making-faces/cache`` on Colab with Drive mounted, else ``~/.cache/making_faces``).
+- ``WORKSHOP_OUTPUT_DIR``: where checkpoints and GIFs go (default: your Drive's ``making-faces``
+  on Colab with Drive mounted, else ``outputs/`` beside the notebook); the rehearsal sets it.
+- ``WORKSHOP_BUDGET_SCALE``: multiplies every ``budget_minutes`` teaching parameter (the
+  rehearsal's ``--scale``, for a quick check); printed with the parameters when set.
 
 The run modes:
 
@@ -30,6 +34,8 @@ MODES = ("full", "fast", "smoke")
 MODE_ENV_VAR = "WORKSHOP_MODE"
 DATA_DIR_ENV_VAR = "WORKSHOP_DATA_DIR"
 CACHE_ENV_VAR = "WORKSHOP_CACHE_DIR"
+OUTPUT_ENV_VAR = "WORKSHOP_OUTPUT_DIR"
+BUDGET_SCALE_ENV_VAR = "WORKSHOP_BUDGET_SCALE"
 DRIVE_FOLDER = "/content/drive/MyDrive"  # where Colab mounts Google Drive
 
 def in_colab() -> bool:
@@ -159,7 +165,8 @@ def scaled(mode: str | None = None, **params) -> SimpleNamespace:
     mode = mode or get_mode()
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}.")
-    values, full_values = {}, {}
+    values, full_values, notes = {}, {}, {}
+    scale = budget_scale()
     for name, value in params.items():
         if isinstance(value, dict):
             if set(value) != set(MODES):
@@ -169,13 +176,30 @@ def scaled(mode: str | None = None, **params) -> SimpleNamespace:
             values[name], full_values[name] = value[mode], value["full"]
         else:
             values[name] = full_values[name] = value
+        if name.endswith("budget_minutes") and scale != 1 and values[name] is not None:
+            values[name] = values[name] * scale
+            notes[name] = f"  (x{scale:g}: {BUDGET_SCALE_ENV_VAR})"
 
     print(f"Parameters for mode {mode!r} (the full-workshop value in brackets where it differs):")
     width = max((len(name) for name in values), default=0)
     for name, value in values.items():
-        note = f"  [full: {full_values[name]}]" if full_values[name] != value else ""
-        print(f"  {name:<{width}} = {value}{note}")
+        note = f"  [full: {full_values[name]}]" if full_values[name] != value and name not in notes else ""
+        print(f"  {name:<{width}} = {value}{note}{notes.get(name, '')}")
     return SimpleNamespace(mode=mode, **values)
+
+
+def budget_scale() -> float:
+    """``WORKSHOP_BUDGET_SCALE`` as a positive number (1 when unset)."""
+    value = os.environ.get(BUDGET_SCALE_ENV_VAR, "").strip()
+    if not value:
+        return 1.0
+    try:
+        scale = float(value)
+    except ValueError:
+        scale = 0.0
+    if not scale > 0:
+        raise ValueError(f"{BUDGET_SCALE_ENV_VAR}={value!r} must be a positive number (1 leaves the budgets as they are).")
+    return scale
 
 
 def _drive() -> Path | None:
@@ -208,13 +232,17 @@ def cache_dir() -> Path:
 def output_dir(name: str) -> Path:
     """Where a notebook keeps what should outlive the session (checkpoints, GIFs).
 
-    On Colab with Google Drive mounted (``drive.mount('/content/drive')``): a folder in
-    your Drive, which survives a disconnected runtime. Elsewhere: ``outputs/<name>`` next
-    to the notebook.
+    ``WORKSHOP_OUTPUT_DIR``/<name> when that is set. Else, on Colab with Google Drive mounted
+    (``drive.mount('/content/drive')``): a folder in your Drive, which survives a
+    disconnected runtime. Elsewhere: ``outputs/<name>`` next to the notebook.
     """
     if not name or "/" in name or name.startswith("."):
         raise ValueError(f"name must be a plain folder name, got {name!r}.")
+    chosen = os.environ.get(OUTPUT_ENV_VAR, "").strip()
     drive = _drive()
-    folder = drive / name if drive else Path("outputs") / name
+    if chosen:
+        folder = Path(chosen).expanduser() / name
+    else:
+        folder = drive / name if drive else Path("outputs") / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
