@@ -92,7 +92,8 @@ def build(name):
         optimizer = lambda: keras.optimizers.Adam(NOTEBOOK["learning_rate"], beta_1=NOTEBOOK["beta_1"])  # noqa: E731
         return gan, optimizer, NOTEBOOK["batch_size"]
     if name == "tutorial":
-        gan = TutorialGAN(tutorial_generator(), tutorial_discriminator(), 100)
+        # The tutorial's losses: BCE on D's logits (minimax for D) and BCE(1, fake) for G (non-saturating)
+        gan = TutorialGAN(tutorial_generator(), tutorial_discriminator(), loss="non_saturating")
         return gan, lambda: keras.optimizers.Adam(1e-4), 256
     raise SystemExit(f"unknown model {name!r}; choose from notebook, conditional, tutorial")
 

@@ -27,8 +27,9 @@
 #    modes they cover, once with a setting that collapses and once with one that does not,
 # 4. meet Lipschitz constraints and spectral normalisation,
 # 5. condition a GAN on a label, and
-# 6. check the two evaluation numbers used later (Inception-style score, Frechet distance)
-#    on toys where we know the right answer.
+# 6. check two evaluation numbers on toys where we know the right answer: the
+#    Inception-style score, which papers report, and the Frechet distance, which notebooks
+#    03 and 04 use.
 #
 # **First, a thought experiment: you are the generator.** You must draw a "7" that passes
 # for handwriting, but you have never been shown one. All you get is a critic who looks at
@@ -53,9 +54,12 @@ import sys
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
 RELEASE = "v0.2.0"  # a git tag, never a branch: everyone in the room runs the same code
 if "google.colab" in sys.modules:
-    import shutil, subprocess, time
+    import importlib.util, shutil, subprocess, time
     from importlib.metadata import version
 
+    if importlib.util.find_spec("tensorflow") is None:  # Colab's TPU runtimes ship JAX, not TensorFlow
+        raise SystemExit("This Colab runtime has no TensorFlow (a TPU runtime?). The course runs on a GPU: "
+                         "Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.")
     started = time.perf_counter()
     package = f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
@@ -257,13 +261,21 @@ print(f"generated mean {samples.mean():.2f} (data 2.00), std {samples.std():.2f}
 # - a sample is *high quality* if it lies within 3 standard deviations of a mode;
 # - a mode is *covered* if it gets at least a quarter of its fair share of those samples.
 #
+# Two different failures hide behind "few modes covered", and the counts tell them apart:
+#
+# - **mode collapse**: most samples are good (near *some* mode) but they pile onto a few
+#   modes; a high high-quality share, few modes covered;
+# - **low quality**: the samples sit *between* modes or off the ring; a low high-quality
+#   share, and so few modes covered too, though nothing has collapsed.
+#
 # We train the same two networks with two pairs of learning rates. In the first, the
-# generator learns ten times *faster* than the discriminator: $G$ piles its samples
-# onto whatever region $D$ currently likes best, before $D$ has learnt that region is
-# not the whole story, so it ends up on a few modes (**mode collapse**). In the second,
-# both learn at the same rate, and $D$'s feedback should keep spreading $G$ over all
-# eight. That is the claim; one run can land either way, so after the pictures (one
-# seed) we count modes over several seeds and read the table, not the picture.
+# generator learns ten times *faster* than the discriminator: $G$ chases whatever region
+# $D$ currently likes best before $D$ has learnt what the data looks like, which can pile
+# its samples onto a few modes (collapse), or leave them strewn between the modes (low
+# quality). In the second, both learn at the same rate, and $D$'s feedback should keep
+# spreading $G$ over all eight. That is the claim; one run can land either way, so after
+# the pictures (one seed) we count over several seeds, name each run's failure, and read
+# the table, not the picture.
 
 # %%
 # The data: a ring of 8 Gaussians, and the two settings we compare
@@ -300,9 +312,18 @@ for row, (name, setting) in zip(axes, settings.items()):
 
 # %%
 # Count, don't eyeball: modes covered and high-quality share for each setting
+def failure(count):
+    """Name what a ring GAN got wrong: low quality (samples off the modes) is not collapse."""
+    if count["high_quality_share"] < 0.5:
+        return "low quality: most samples are off every mode"
+    if count["modes_covered"] <= 4:
+        return "mode collapse: good samples, on few modes"
+    return "covers the ring" if count["modes_covered"] == 8 else "covers most modes"
+
+
 for name, count in counts.items():
     print(f"{name:24} modes covered {count['modes_covered']}/8, high-quality share "
-          f"{count['high_quality_share']:.2f}, per mode {count['per_mode'].tolist()}")
+          f"{count['high_quality_share']:.2f}, per mode {count['per_mode'].tolist()}: {failure(count)}")
 
 # %% [markdown]
 # ## 5. Lipschitz continuity and spectral normalisation
@@ -332,9 +353,13 @@ for iterations in [1, 5, 20, 100]:
     print(f"{iterations:2d} iterations: sigma ~ {estimate:.4f}   (exact {exact:.4f})")
 
 # %% [markdown]
-# `keras.layers.SpectralNormalization` wraps a layer and does exactly this. One detail
-# matters in practice: it only normalises when called with `training=True` (inside
-# `fit()` or a train step). Called in inference mode, it leaves the kernel alone.
+# `keras.layers.SpectralNormalization` wraps a layer and does this: on each call with
+# `training=True` (inside `fit()` or a train step) it runs one power-iteration step and
+# *overwrites* the layer's kernel with $W / \sigma(W)$; called in inference mode, it leaves
+# the kernel alone. One difference from Miyato et al. (2018): there, the gradient flows
+# through $W / \sigma(W)$, $\sigma$ included; Keras rewrites the kernel in place before the
+# layer runs, so the gradient reaches the normalised kernel as a plain weight and none
+# flows through $\sigma$. Both keep $\sigma(W)$ near 1, which is what the next cell checks.
 
 # %%
 # keras.layers.SpectralNormalization: the kernel's top singular value before and after
@@ -367,21 +392,29 @@ print(f"{name}: {counts[name]['modes_covered']}/8 modes, high-quality share {cou
 # modes, not more, in the same steps. The pictures are one seed each; now count.
 
 # %%
-# Modes covered by each setting over several seeds (the first seed is the pictured run)
-modes_by_seed = {name: [counts[name]["modes_covered"]] for name in settings}
+# Modes covered (and the high-quality share) by each setting over several seeds; seed 1 is pictured
+counts_by_seed = {name: [counts[name]] for name in settings}
 for seed in range(2, params.ring_seeds + 1):
     for name, setting in settings.items():
-        modes_by_seed[name].append(train_ring_gan(None, name, seed=seed, **setting)[1]["modes_covered"])
-print(f"{'setting':26}" + "".join(f"seed {seed:<3}" for seed in range(1, params.ring_seeds + 1)) + "  mean")
-for name, modes in modes_by_seed.items():
-    print(f"{name:26}" + "".join(f"{m}/8{'':5}" for m in modes) + f"  {np.mean(modes):.1f}")
+        counts_by_seed[name].append(train_ring_gan(None, name, seed=seed, **setting)[1])
+modes_by_seed = {name: [c["modes_covered"] for c in found] for name, found in counts_by_seed.items()}
+print(f"{'setting':26}" + "".join(f"seed {seed:<9}" for seed in range(1, params.ring_seeds + 1)) + "  mean")
+for name, found in counts_by_seed.items():
+    print(f"{name:26}" + "".join(f"{c['modes_covered']}/8 {c['high_quality_share']:4.0%}{'':4}" for c in found)
+          + f"  {np.mean(modes_by_seed[name]):.1f}")
 ranked = sorted(modes_by_seed, key=lambda name: -np.mean(modes_by_seed[name]))
 print(f"Over {params.ring_seeds} seed(s), most modes on average: {ranked[0]}; fewest: {ranked[-1]}.")
+for name, found in counts_by_seed.items():
+    kinds = [failure(c).split(":")[0] for c in found]
+    print(f"{name}: " + ", ".join(f"{kinds.count(k)} x {k}" for k in dict.fromkeys(kinds)))
 
 # %% [markdown]
-# Read the last line: it is this run's verdict. With several seeds the story above usually
-# holds (a generator that outpaces $D$ collapses; balanced rates cover most modes), but
-# single seeds disagree, which is exactly why we count over seeds. `benchmarks/toy_modes.py`
+# Read the last lines: they are this run's verdict, each run named by its failure (the
+# percentage beside each count is its high-quality share). In the benchmark
+# (`benchmarks/toy_modes.py`, 5 seeds, `benchmarks/README.md`), the generator that outpaces
+# $D$ covered 1.2 of 8 modes on average with only 13% of its samples near any mode: mostly
+# low quality, not collapse; balanced rates covered 7.8 with 85% near a mode. Single seeds
+# disagree, which is why we count over seeds. `benchmarks/toy_modes.py`
 # runs more seeds and steps, and `benchmarks/README.md` records what it measured. The
 # constraint earns its keep where an unconstrained $D$ grows sharp and unstable: on
 # high-dimensional images, with the hinge loss, which is why notebook 04's face
@@ -432,7 +465,9 @@ ax.set_title("conditional toy: the modes you asked for");
 
 # %% [markdown]
 # ## 7. Evaluating GANs on toys where the answer is known
-# Two numbers recur in GAN papers and in notebooks 03 and 04:
+# Two numbers recur in GAN papers. Notebooks 03 and 04 use the second, the Frechet
+# distance (beside a confidence and a coverage, which do the first one's job in plainer
+# terms):
 #
 # - **Inception-style score (IS**, [Salimans et al., 2016](https://arxiv.org/abs/1606.03498)): with a classifier's $p(y \mid x)$,
 #   $\mathrm{IS} = \exp\big(\mathbb E_x\, \mathrm{KL}(p(y\mid x)\,\|\,p(y))\big)$. High when each
@@ -468,8 +503,11 @@ for name, gan in ring_gans.items():
 # confidence, each with its real-vs-real value beside it.
 #
 # ## Play (optional)
-# Train a ring GAN with your own settings. The button needs a live notebook; nothing
-# below is needed for the next notebooks.
+# Train a ring GAN with your own settings. The losses on offer are the two of section 2
+# and the **hinge** loss that notebook 04 uses (there $D$ stops pushing a sample once its
+# logit is past a margin of 1). The package also has a `wasserstein` loss, left out here:
+# it needs a critic kept Lipschitz, and without that constraint its logits grow without
+# bound. The button needs a live notebook; nothing below is needed for the next notebooks.
 
 # %%
 # An explorer: loss, spectral norm, learning rate -> samples and mode count (click "Run")
@@ -489,7 +527,7 @@ def explore(loss="non_saturating", spectral_norm=False, learning_rate=1e-3, step
     plt.show()
 
 
-widgets.interact_manual(explore, loss=sorted(losses.GAN_LOSSES), spectral_norm=False,
+widgets.interact_manual(explore, loss=["non_saturating", "minimax", "hinge"], spectral_norm=False,
                         learning_rate=widgets.FloatLogSlider(value=1e-3, base=10, min=-4, max=-2),
                         steps=widgets.IntSlider(value=1000, min=200, max=4000, step=200));
 

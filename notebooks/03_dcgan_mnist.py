@@ -52,9 +52,12 @@ import sys
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
 RELEASE = "v0.2.0"  # a git tag, never a branch: everyone in the room runs the same code
 if "google.colab" in sys.modules:
-    import shutil, subprocess, time
+    import importlib.util, shutil, subprocess, time
     from importlib.metadata import version
 
+    if importlib.util.find_spec("tensorflow") is None:  # Colab's TPU runtimes ship JAX, not TensorFlow
+        raise SystemExit("This Colab runtime has no TensorFlow (a TPU runtime?). The course runs on a GPU: "
+                         "Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.")
     started = time.perf_counter()
     package = f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
@@ -581,15 +584,38 @@ plotting.show_images(generated[:16], columns=8, ax=axes[2], title="GAN (learnt l
 #
 # ## A walk through latent space
 # $G$ is a smooth function of $z$. Walk in a straight line from one noise vector to
-# another and the digit morphs, stroke by stroke. It has not memorised the digits it
-# saw: it has far too few weights to store them (next cell), so it has learnt a
-# continuous space of digits instead.
+# another and the digit morphs, stroke by stroke. But has $G$ learnt a space of digits, or
+# memorised the ones it saw and walks between copies? Counting weights cannot say (8,000
+# training digits hold only about 13 times as many numbers as $G$ has weights, and networks
+# store more than such counts suggest). The check people
+# use: put each generated digit beside its **nearest training digit**, and compare that
+# distance with the one from *real* digits $G$ never saw to their nearest training digit.
+# A copy sits far closer to its neighbour than a new real digit does.
 
 # %%
-# Parameters against pixels: could G have memorised its training digits?
-pixels_seen = train_images.size  # N x 28 x 28
-print(f"G has {generator.count_params():,} weights; its {len(train_images):,} training digits hold "
-      f"{pixels_seen:,} pixels, {pixels_seen / generator.count_params():.0f}x as many numbers")
+# Has G memorised? Each generated digit beside its nearest training digit, with the distances
+train_pixels = datasets.to_unit_range(train_images).reshape(len(train_images), -1)  # (N, 784) in [-1, 1]
+
+
+def nearest_training_digit(queries):
+    """Index of, and Euclidean pixel distance to, each query's nearest training digit."""
+    queries = queries.reshape(len(queries), -1)  # (Q, 784)
+    squared = (queries**2).sum(1)[:, None] - 2 * queries @ train_pixels.T + (train_pixels**2).sum(1)[None]
+    index = squared.argmin(1)
+    return index, np.sqrt(np.maximum(squared[np.arange(len(queries)), index], 0))
+
+
+drawn = models.generate_images(gan, 8, seed=11)  # (8, 28, 28, 1)
+drawn_index, drawn_distance = nearest_training_digit(drawn)
+_, real_distance = nearest_training_digit(datasets.to_unit_range(digits.x_test[:200]))  # digits G never saw
+plotting.show_images(np.concatenate([drawn, train_pixels[drawn_index].reshape(-1, 28, 28, 1)]), columns=8, size=2.5,
+                     title="top: G's digits; bottom: the nearest training digit to each")
+print("distance to the nearest training digit, G's digits:", np.round(drawn_distance, 1))
+print(f"mean {drawn_distance.mean():.1f}; real digits G never saw: mean {real_distance.mean():.1f} "
+      f"(smallest {real_distance.min():.1f})")
+print("Verdict:", "G's digits sit far closer to training digits than new real digits do: copies?"
+      if drawn_distance.mean() < 0.5 * real_distance.mean() else
+      "G's digits are no closer to its training digits than new real digits are: not copies.")
 
 # %%
 # Four straight-line walks from z_start to z_end, ten stops each

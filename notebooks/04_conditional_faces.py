@@ -27,9 +27,9 @@
 #    from whichever source works today, or procedural cartoon faces on a CPU,
 # 2. built a generator conditioned on an attribute vector, and a discriminator with two
 #    heads on one spectrally normalised trunk,
-# 3. written its train step (hinge loss + attribute classification: an AC-GAN trained
-#    VAC-GAN's way) as a `keras.Model`, trained by `fit()` with checkpoints that survive a
-#    disconnect,
+# 3. written its train step (hinge loss + attribute classification, the model the
+#    original workshop built) as a `keras.Model`, trained by `fit()` for a time budget, with
+#    checkpoints that survive a disconnect,
 # 4. **measured** how well the generator obeys (an independent classifier reads its faces)
 #    and how real its faces look (a Frechet distance on that classifier's features),
 # 5. played with an explorer: a toggle per attribute, sliders through latent space.
@@ -55,9 +55,12 @@ import sys
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
 RELEASE = "v0.2.0"  # a git tag, never a branch: everyone in the room runs the same code
 if "google.colab" in sys.modules:
-    import shutil, subprocess, time
+    import importlib.util, shutil, subprocess, time
     from importlib.metadata import version
 
+    if importlib.util.find_spec("tensorflow") is None:  # Colab's TPU runtimes ship JAX, not TensorFlow
+        raise SystemExit("This Colab runtime has no TensorFlow (a TPU runtime?). The course runs on a GPU: "
+                         "Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.")
     started = time.perf_counter()
     package = f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)

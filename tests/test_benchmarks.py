@@ -91,3 +91,39 @@ def test_the_jax_speed_benchmark_times_the_notebooks_widths_and_batches():
     assert constants["FACE_LATENT"] == faces["latent_dim"]
     assert (constants["DIGIT_BATCH"], constants["DIGIT_LATENT"], constants["DIGIT_R1"]) == (
         digits["batch_size"], digits["latent_dim"], digits["r1_gamma"])
+
+
+def test_every_benchmark_configuration_builds_and_trains_a_few_steps():
+    """Each model a benchmark would train, built as the benchmark builds it and trained for two
+    steps on a few images: a benchmark that cannot build its models fails here, not after
+    minutes of training (the tutorial's model once did)."""
+    import numpy as np
+
+    from workshop_utils import cartoon_faces, datasets, mnist
+
+    digits, labels = mnist.procedural_digits(64, seed=0)
+    quality = benchmark("mnist_quality")
+    for name in ("notebook", "conditional", "tutorial"):
+        gan, optimizer, _ = quality.build(name)
+        gan.compile(d_optimizer=optimizer(), g_optimizer=optimizer())
+        data = datasets.image_dataset(digits, labels if name == "conditional" else None, batch_size=16)
+        history = gan.fit(data, epochs=1, steps_per_epoch=2, verbose=0)
+        assert np.isfinite(history.history["d_loss"][-1]), name
+    control = benchmark("faces_control")
+    faces, attributes = cartoon_faces.procedural_faces(32, seed=1)
+    for name in control.CONFIGS:
+        gan = control.build(control.parse_config(name, {}), attributes.shape[1], seed=0)
+        history = gan.fit(datasets.attribute_dataset(faces, attributes, batch_size=16), epochs=1, steps_per_epoch=2,
+                          verbose=0)
+        assert np.isfinite(history.history["d_loss"][-1]), name
+    speed = benchmark("gpu_speed")
+    for name in ("dcgan", "faces"):
+        gan, _, arrays = speed.build(name)
+        batch = tuple(np.asarray(a, "float32") for a in arrays(4))
+        gan.fit(datasets_like(batch), epochs=1, steps_per_epoch=1, verbose=0)
+
+
+def datasets_like(arrays):
+    import tensorflow as tf
+
+    return tf.data.Dataset.from_tensor_slices(arrays if len(arrays) > 1 else arrays[0]).batch(len(arrays[0]))

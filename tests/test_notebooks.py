@@ -165,3 +165,26 @@ def test_every_notebook_has_two_exercises_each_with_a_hidden_solution_that_catch
         assert solution.metadata.get("cellView") == "form" and solution.metadata.get("jupyter", {}).get("source_hidden")
         assert solution.source.startswith("# @title Solution and catch-up")
         assert f"if {name.group(1)} is None" in solution.source or f"if {name.group(1)} is not None" in solution.source
+
+
+def run_notebook(path, folder):
+    """Execute a notebook top to bottom with ``folder`` as its working folder; return its text output."""
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return "".join(output.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
+                   for output in cell.get("outputs", []))
+
+
+def test_notebook_04_runs_twice_and_the_second_run_shows_the_first(tmp_path):
+    """Run all, then Run all again with the same output folder (resume is on): the second
+    run trains nothing, and every later cell (curves, grid, GIF, scores, explorer) shows the
+    finished run's results."""
+    first = run_notebook(ROOT / "notebooks" / "04_conditional_faces.ipynb", tmp_path)
+    second = run_notebook(ROOT / "notebooks" / "04_conditional_faces.ipynb", tmp_path)
+    assert "starting from scratch" in first and "Loaded the finished run" in second
+    assert "Nothing trained now" in second
+    for pattern in (r"last \d+ steps: D's hinge loss [\d.]+", r"attribute-control accuracy: [\d.]+",
+                    r"realism FD [\d.]+", r"\d+ frames saved"):
+        assert re.findall(pattern, first) == re.findall(pattern, second) != [], pattern

@@ -227,7 +227,12 @@ def main():
     out = Path(args.out) if args.out else runtime.output_dir("rehearsal")
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    os.environ[runtime.OUTPUT_ENV_VAR] = str(out / "outputs")  # fresh checkpoints, not the room's
+    outputs = out / "outputs"
+    if outputs.exists():  # a rehearsal trains from scratch: last rehearsal's checkpoints go
+        import shutil
+
+        shutil.rmtree(outputs)
+    os.environ[runtime.OUTPUT_ENV_VAR] = str(outputs)  # fresh checkpoints, not the room's
     os.environ[runtime.BUDGET_SCALE_ENV_VAR] = str(args.scale)
     started = datetime.datetime.now(datetime.timezone.utc)
     runs = {}

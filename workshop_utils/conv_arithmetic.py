@@ -21,9 +21,9 @@ def conv_output_size(size, kernel, stride=1, padding="valid"):
 
 # @save
 def conv_transpose_output_size(size, kernel, stride=1, padding="valid"):
-    """Output length of a transposed convolution: (n - 1) s + k ("valid"), n s ("same")."""
+    """Output length of a transposed convolution: (n - 1) s + max(k, s) ("valid"), n s ("same")."""
     if padding == "valid":
-        return (size - 1) * stride + kernel
+        return (size - 1) * stride + max(kernel, stride)  # a kernel narrower than the stride leaves gaps
     if padding == "same":
         return size * stride
     raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
