@@ -411,7 +411,8 @@ for name, found in counts_by_seed.items():
 # %% [markdown]
 # Read the last lines: they are this run's verdict, each run named by its failure (the
 # percentage beside each count is its high-quality share). In the benchmark
-# (`benchmarks/toy_modes.py`, 5 seeds, `benchmarks/README.md`), the generator that outpaces
+# (`benchmarks/toy_modes.py`: 5 seeds of 2,000 steps on a 2-core CPU, 2026-11-24, recorded in
+# `benchmarks/README.md`), the generator that outpaces
 # $D$ covered 1.2 of 8 modes on average with only 13% of its samples near any mode: mostly
 # low quality, not collapse; balanced rates covered 7.8 with 85% near a mode. Single seeds
 # disagree, which is why we count over seeds. `benchmarks/toy_modes.py`
@@ -466,8 +467,8 @@ ax.set_title("conditional toy: the modes you asked for");
 # %% [markdown]
 # ## 7. Evaluating GANs on toys where the answer is known
 # Two numbers recur in GAN papers. Notebooks 03 and 04 use the second, the Frechet
-# distance (beside a confidence and a coverage, which do the first one's job in plainer
-# terms):
+# distance; in place of the first, notebook 03 reports a confidence and a coverage and
+# notebook 04 an attribute-control accuracy, each plainer to read:
 #
 # - **Inception-style score (IS**, [Salimans et al., 2016](https://arxiv.org/abs/1606.03498)): with a classifier's $p(y \mid x)$,
 #   $\mathrm{IS} = \exp\big(\mathbb E_x\, \mathrm{KL}(p(y\mid x)\,\|\,p(y))\big)$. High when each
@@ -505,9 +506,8 @@ for name, gan in ring_gans.items():
 # ## Play (optional)
 # Train a ring GAN with your own settings. The losses on offer are the two of section 2
 # and the **hinge** loss that notebook 04 uses (there $D$ stops pushing a sample once its
-# logit is past a margin of 1). The package also has a `wasserstein` loss, left out here:
-# it needs a critic kept Lipschitz, and without that constraint its logits grow without
-# bound. The button needs a live notebook; nothing below is needed for the next notebooks.
+# logit is past a margin of 1). The package also has a `wasserstein` loss, which this course
+# does not teach: its critic must be kept Lipschitz, or its logits grow without bound. The button needs a live notebook; nothing below is needed for the next notebooks.
 
 # %%
 # An explorer: loss, spectral norm, learning rate -> samples and mode count (click "Run")

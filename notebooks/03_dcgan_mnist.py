@@ -102,7 +102,7 @@ params = runtime.scaled(
     mixed_precision={"full": True, "fast": False, "smoke": False},  # float16 maths (GPUs only)
 )
 
-# One switch for the hardware: several GPUs (Kaggle's two T4s) or a TPU get a tf.distribute
+# One switch for the hardware: several GPUs (Kaggle's two T4s) get a tf.distribute
 # strategy, one device the default (no change); GPUs in full mode compute in float16.
 # fit() splits each global batch between the devices.
 strategy, global_batch = runtime.devices(params.batch_size, params.mixed_precision)
@@ -295,7 +295,7 @@ print(f"L_G = {float(losses.nonsaturating_generator_loss(undecided)):.3f}")
 # are one-liners here; the conditional GAN at the end overrides them to pass labels.
 # `penalty` adds nothing yet: it is where the next section adds to $D$'s loss.)
 #
-# Three small calls keep the same step right on several GPUs or a TPU, and do nothing on
+# Three small calls keep the same step right on several GPUs, and do nothing on
 # one device. There, `fit()` runs the step on each device with its share of the batch and
 # the optimizers *add up* the devices' gradients: `replicas.share(loss)` divides each
 # device's loss by the number of devices, and `replicas.noise` gives each device its own
@@ -586,11 +586,15 @@ plotting.show_images(generated[:16], columns=8, ax=axes[2], title="GAN (learnt l
 # $G$ is a smooth function of $z$. Walk in a straight line from one noise vector to
 # another and the digit morphs, stroke by stroke. But has $G$ learnt a space of digits, or
 # memorised the ones it saw and walks between copies? Counting weights cannot say (8,000
-# training digits hold only about 13 times as many numbers as $G$ has weights, and networks
-# store more than such counts suggest). The check people
+# training digits hold only about 13 times as many numbers as $G$ has weights, 60,000 about
+# 100 times, and networks store more than such counts suggest). The check GAN papers show
+# (e.g. [Brock, Donahue & Simonyan, 2019](https://arxiv.org/abs/1809.11096), BigGAN's appendix)
+# and people
 # use: put each generated digit beside its **nearest training digit**, and compare that
 # distance with the one from *real* digits $G$ never saw to their nearest training digit.
-# A copy sits far closer to its neighbour than a new real digit does.
+# A copy sits far closer to its neighbour than a new real digit does. (A blurry sample is far
+# from every training digit too, so this check says "not copies", never "good": the scores
+# above say that.)
 
 # %%
 # Has G memorised? Each generated digit beside its nearest training digit, with the distances
@@ -605,17 +609,17 @@ def nearest_training_digit(queries):
     return index, np.sqrt(np.maximum(squared[np.arange(len(queries)), index], 0))
 
 
-drawn = models.generate_images(gan, 8, seed=11)  # (8, 28, 28, 1)
+drawn = models.generate_images(gan, 64, seed=11)  # (64, 28, 28, 1); 8 of them are shown
 drawn_index, drawn_distance = nearest_training_digit(drawn)
 _, real_distance = nearest_training_digit(datasets.to_unit_range(digits.x_test[:200]))  # digits G never saw
-plotting.show_images(np.concatenate([drawn, train_pixels[drawn_index].reshape(-1, 28, 28, 1)]), columns=8, size=2.5,
+plotting.show_images(np.concatenate([drawn[:8], train_pixels[drawn_index[:8]].reshape(-1, 28, 28, 1)]), columns=8, size=2.5,
                      title="top: G's digits; bottom: the nearest training digit to each")
-print("distance to the nearest training digit, G's digits:", np.round(drawn_distance, 1))
-print(f"mean {drawn_distance.mean():.1f}; real digits G never saw: mean {real_distance.mean():.1f} "
-      f"(smallest {real_distance.min():.1f})")
+print("distance to the nearest training digit, the 8 shown:", np.round(drawn_distance[:8], 1))
+print(f"all 64 of G's digits: mean {drawn_distance.mean():.1f} (smallest {drawn_distance.min():.1f}); "
+      f"200 real digits G never saw: mean {real_distance.mean():.1f} (smallest {real_distance.min():.1f})")
 print("Verdict:", "G's digits sit far closer to training digits than new real digits do: copies?"
-      if drawn_distance.mean() < 0.5 * real_distance.mean() else
-      "G's digits are no closer to its training digits than new real digits are: not copies.")
+      if drawn_distance.min() < 0.5 * real_distance.min() else
+      "none of G's digits is closer to a training digit than new real digits come: no sign of copying.")
 
 # %%
 # Four straight-line walks from z_start to z_end, ten stops each

@@ -94,11 +94,12 @@ mode = runtime.setup(seed=42)
 # (`INSTRUCTOR.md`): about 3 to open it and load the faces, 12 to train while the room
 # reads the train step and the curves, 10 to measure and explore. The room trains on
 # CelebA's **first 100,000 faces**: downloading and preprocessing them takes about 2 minutes
-# on Colab (an estimate: preprocessing measured at 340 microseconds a face on 2 cores of a
-# server, 2026-11-27, doubled for Colab's slower vCPUs; the download assumed at 30 MB/s
-# for about 7 kB a face), and 12 minutes of training sees each of them a dozen times or
-# more. At home, set `room = False`: all 202,599 faces (about 3 minutes more to load) and
-# an hour of training. One "epoch" here is a fixed number of steps between checkpoints.
+# on Colab (an estimate: preprocessing measured at 350 to 370 microseconds a face on 2 cores
+# of a server, 2026-11-27, doubled for Colab's 2 vCPUs, which are one core's two hardware
+# threads; the download assumed at 30 MB/s for about 7 kB a face). In 12 minutes a T4 should
+# show each face to $D$ about 11 to 27 times (an estimate, in the README). At home, set
+# `room = False`: all 202,599 faces (about 2 minutes more to load) and an hour of training.
+# One "epoch" here is a fixed number of steps between checkpoints.
 
 # %%
 # Teaching parameters: one value for every mode, or one per mode
@@ -109,7 +110,7 @@ params = runtime.scaled(
     held_out={"full": 2_000, "fast": 2_000, "smoke": 64},  # real faces kept aside to evaluate on
     budget_minutes={"full": 12 if room else 60, "fast": 7, "smoke": 2},  # training stops when this is spent
     epochs={"full": 1_000, "fast": 10, "smoke": 2},  # at most: on a GPU the budget ends training first
-    steps_per_epoch={"full": 500, "fast": 300, "smoke": 4},  # steps between checkpoints
+    steps_per_epoch={"full": 2_000, "fast": 300, "smoke": 4},  # steps between checkpoints
     batch_size={"full": 100, "fast": 64, "smoke": 16},
     latent_dim=64,
     g_widths={"full": (512, 256, 128, 64), "fast": (128, 64, 32, 16), "smoke": (32, 16, 8, 8)},
@@ -125,7 +126,7 @@ params = runtime.scaled(
     mixed_precision={"full": True, "fast": False, "smoke": False},  # float16 maths (GPUs only)
 )
 
-# One switch for the hardware: several GPUs (Kaggle's two T4s) or a TPU get a tf.distribute
+# One switch for the hardware: several GPUs (Kaggle's two T4s) get a tf.distribute
 # strategy, one device the default (no change); GPUs in full mode compute in float16.
 # fit() splits each global batch between the devices.
 strategy, global_batch = runtime.devices(params.batch_size, params.mixed_precision)
@@ -186,13 +187,14 @@ plotting.plot_attribute_bars(names, {"share of faces with it": share, "majority-
 # one network, two heads. $D$ learns that classification on real *and* generated images,
 # and the generator is rewarded when the classifier reads in its fakes the labels it was
 # asked for. The **versatile auxiliary classifier GAN**
-# ([VAC-GAN, Bazrafkan & Corcoran, 2018](https://arxiv.org/abs/1805.00316)) instead puts a
-# separate classifier network beside $D$; in the authors' code
-# ([shababqcd/VAC-GAN](https://github.com/shababqcd/VAC-GAN), its MNIST script) that
-# classifier also learns from generated and real images together. What we build is the
-# model the original [Making Faces workshop](https://github.com/artificialsoph/making-faces)
-# (Sophie Searcy, ODSC East 2019) demoed, which it called a VAC-GAN variant: AC-GAN's one
-# trunk with two heads, but the attribute head learns from **real faces only** in $D$'s
+# (VAC+GAN, Bazrafkan & Corcoran, 2018: [binary](https://arxiv.org/abs/1805.00316) and
+# [multi-class](https://arxiv.org/abs/1806.07751)) instead puts a separate classifier
+# network beside $D$; in the authors' code ([shababqcd/VAC-GAN](https://github.com/shababqcd/VAC-GAN),
+# its MNIST script) that classifier learns from generated and real images together. What we
+# build is the model the original [Making Faces workshop](https://github.com/artificialsoph/making-faces)
+# (Sophie Searcy, ODSC East 2019) demoed as a variant of VAC-GAN that combines the
+# discriminator and the classifier: AC-GAN's one trunk with two heads, but the attribute
+# head learns from **real faces only** in $D$'s
 # loss, and reads $G$'s fakes only in $G$'s loss. So the classifier's idea of "smiling"
 # comes from real smiles, and $G$ cannot teach it its own mistakes. With $\ell(x)$ the real/fake logit,
 # $c(x)$ the attribute logits and $\mathrm{BCE}$ the binary cross-entropy:
@@ -312,7 +314,7 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # (`benchmarks/README.md` has the figures). `full` mode keeps 2e-4: nobody has measured its
 # wider models on CelebA at 8e-4 yet.
 # `replicas.noise`, `replicas.share` and `scale_loss` are notebook 03's: they
-# keep the step right on several GPUs or a TPU and with mixed precision, and change
+# keep the step right on several GPUs and with mixed precision, and change
 # nothing on one device.
 
 # %%
@@ -562,7 +564,9 @@ plotting.show_images(np.concatenate([held_pixels[half:half + 8], generated[half:
 # real-or-fake task: nothing about this classifier is free. What the GAN adds is that one
 # trunk serves both jobs. How good a face-attribute classifier is it? Compare its accuracy
 # on **held-out real faces** (never seen in training) with the majority-class baseline and
-# with the independent classifier above, which was trained on real faces alone.
+# with the independent classifier above. That one learnt from real faces alone, but from
+# fewer of them (10,000, for a few epochs) than $D$ saw, so the comparison says how good
+# each classifier is, not which recipe is better.
 
 # %%
 # D's attribute head on held-out real faces, next to the baseline and the independent classifier
@@ -573,7 +577,7 @@ print(f"mean accuracy on held-out real faces: D's head {d_accuracy.mean():.3f}, 
       f"{independent.mean():.3f}, majority baseline {baseline.mean():.3f}")
 better = "better than" if d_accuracy.mean() > independent.mean() + 0.005 else (
     "worse than" if d_accuracy.mean() < independent.mean() - 0.005 else "about as good as")
-print(f"In this run D's head reads real faces {better} a classifier trained for that alone, "
+print(f"In this run D's head reads real faces {better} the independent classifier, "
       f"and beats the baseline on {(d_accuracy > baseline).sum()} of {len(names)} attributes.")
 plotting.plot_attribute_bars(names, {"discriminator's head": d_accuracy, "independent classifier": independent,
                                      "majority-class baseline": baseline},
@@ -656,9 +660,10 @@ print(f"the independent classifier reads the request in {(read_back == asked).al
 # independent, and which does it tie together? Ties come from the data: the generator
 # learns the combinations it saw. In CelebA, `Male` and `Heavy_Makeup` rarely occur
 # together, so switching `Male` on may also wash out the make-up; the procedural faces
-# draw their attributes independently of one another (but for one hair colour per face;
-# `Male` changes the head, hair and brows only), so
-# there a tie you see is the generator's own confusion, not the data's.
+# draw their attributes independently of one another (but for one hair colour per face),
+# and `Male` changes the head, hair, brows and lip colour: a tie built into the cartoons, as
+# make-up is tied to `Male` in CelebA's labels. A tie you see beyond that is the
+# generator's own confusion, not the data's.
 
 # %%
 # An interactive explorer (the toggles need a running notebook: a saved page shows no widgets)

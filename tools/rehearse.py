@@ -4,10 +4,11 @@ machine, and write a one-page report of what the room will see and wait for.
     python tools/rehearse.py                          # the mode this machine picks (full on a GPU)
     python tools/rehearse.py --mode fast --out rehearsal/cpu
     python tools/rehearse.py --notebooks 03,04 --scale 0.25   # budgets a quarter as long
+    python tools/rehearse.py --live                           # the live-coding versions, blanks empty
 
 On Colab (a GPU runtime, Drive mounted), one cell:
 
-    !git clone -q --depth 1 --branch RELEASE REPOSITORY /content/making-faces
+    !rm -rf /content/making-faces && git clone -q --depth 1 --branch RELEASE REPOSITORY /content/making-faces
     !cd /content/making-faces && python tools/rehearse.py
 
 The report (``REPORT.md`` in ``--out``; default: ``rehearsal/`` in the course's output
@@ -16,8 +17,11 @@ the steps each training reached in its time budget, peak host memory and (on a G
 GPU memory, the figures each notebook prints (FD, confidence, coverage, attribute control,
 realism), and the final sample grids as pictures. Each notebook trains from scratch: its
 checkpoints go to ``--out``/outputs (``WORKSHOP_OUTPUT_DIR``), never to the room's own
-folders. The trained generators stay there, ready to share (the report names them). Data
-caches (CelebA, the scorers) are the usual ones, so a rehearsal also fills them.
+folders. Each trained generator is copied to ``--out``/share/ under a dated name, ready to
+share (the report names it; a later rehearsal never overwrites it, so a shared link stays
+valid). By default the data caches start empty too (``--out``/cache), so the report times
+the download, preprocessing and scorer training a learner's first run pays; with ``--cache
+shared`` the usual caches are used (and filled), as on your own second run.
 """
 
 from __future__ import annotations
@@ -107,14 +111,15 @@ def sections(notebook):
     return found
 
 
-def run(key, out, timeout):
+def run(key, out, timeout, live=False):
     """Execute one notebook in a fresh kernel (working folder ``out/work``); returns
     (seconds, sections, results, error)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    notebook = nbformat.read(ROOT / "notebooks" / NOTEBOOKS[key], as_version=4)
+    folder = ROOT / "notebooks" / ("live" if live else "")
+    notebook = nbformat.read(folder / NOTEBOOKS[key], as_version=4)
     grid = out / f"{key}_grid.png"
     cell = REPORT_CELL
     for token, value in {"__FIGURES__": FIGURES[key], "__GRID__": str(grid), "__GRID_NAME__": grid.name,
@@ -165,11 +170,13 @@ def figure_text(value):
         f"{value:,.1f}" if isinstance(value, float) else str(value))
 
 
-def write_report(out, runs, mode, scale, started):
-    lines = [f"# Rehearsal: {', '.join(runs)} in `{mode}` mode",
+def write_report(out, runs, mode, scale, started, cache, live):
+    versions = "the live-coding versions of " if live else ""
+    lines = [f"# Rehearsal: {versions}{', '.join(runs)} in `{mode}` mode",
              "",
              f"Machine: {machine()}. Started {started:%Y-%m-%d %H:%M} UTC; made by `python tools/rehearse.py`"
-             + (f" with time budgets scaled by {scale:g}" if scale != 1 else "") + ".",
+             + (f" with time budgets scaled by {scale:g}" if scale != 1 else "") + "; data caches: "
+             + ("empty at the start (a learner's first run)" if cache == "fresh" else "the usual, shared ones") + ".",
              "",
              "| notebook | whole run | trained | peak host memory | peak GPU memory | error |",
              "|---|---|---|---|---|---|"]
@@ -200,8 +207,9 @@ def write_report(out, runs, mode, scale, started):
     generators = [(key, results["generator"]) for key, (_, _, results, _) in runs.items() if "generator" in results]
     if generators:
         lines += ["", "## Generators to share", ""]
-        lines += [f"- notebook {key}: `{os.path.relpath(path, out)}` (beside this report; share it as 'Anyone with the link'; learners paste the link into "
-                  "the catch-up cell's `instructor_generator`)" for key, path in generators]
+        lines += [f"- notebook {key}: `{os.path.relpath(path, out)}` (beside this report; share it as 'Anyone with "
+                  "the link'; learners set `use_trained_generator = True` and paste the link into "
+                  "`instructor_generator` in the catch-up cell)" for key, path in generators]
     (out / "REPORT.md").write_text("\n".join(lines) + "\n")
 
 
@@ -212,6 +220,9 @@ def main():
     parser.add_argument("--out", help="the report's folder (default: rehearsal/ in the course's output folder)")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every time budget (a quick check: 0.25)")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds any one cell may take")
+    parser.add_argument("--live", action="store_true", help="rehearse the live-coding versions (blanks left empty)")
+    parser.add_argument("--cache", choices=("fresh", "shared"), default="fresh",
+                        help="fresh: empty data caches, as a learner's first run (default); shared: the usual ones")
     args = parser.parse_args()
     keys = [key.strip() for key in args.notebooks.split(",")]
     unknown = [key for key in keys if key not in NOTEBOOKS]
@@ -233,16 +244,31 @@ def main():
 
         shutil.rmtree(outputs)
     os.environ[runtime.OUTPUT_ENV_VAR] = str(outputs)  # fresh checkpoints, not the room's
+    if args.cache == "fresh":
+        import shutil
+
+        shutil.rmtree(out / "cache", ignore_errors=True)
+        os.environ[runtime.CACHE_ENV_VAR] = str(out / "cache")
+    # The kernels import this checkout's package (on Colab the notebooks' setup cell may also
+    # install the tagged release, the same code).
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     os.environ[runtime.BUDGET_SCALE_ENV_VAR] = str(args.scale)
     started = datetime.datetime.now(datetime.timezone.utc)
     runs = {}
     for key in keys:
         print(f"notebook {key} ({NOTEBOOKS[key]}) in {mode} mode ...", flush=True)
-        runs[key] = run(key, out, args.timeout)
+        runs[key] = run(key, out, args.timeout, args.live)
         seconds, _, results, error = runs[key]
+        if "generator" in results:  # a copy to share, under a name no later rehearsal reuses
+            import shutil
+
+            shared = out / "share" / f"{key}_generator-{mode}-{started:%Y%m%d-%H%M}.weights.h5"
+            shared.parent.mkdir(exist_ok=True)
+            shutil.copyfile(results["generator"], shared)
+            results["generator"] = str(shared)
         print(f"  {seconds / 60:.1f} min" + (f"; ERROR: {error}" if error else "")
               + (f"; {results['steps']:,} steps" if "steps" in results else ""), flush=True)
-        write_report(out, runs, mode, args.scale, started)  # a report even if a later notebook fails
+        write_report(out, runs, mode, args.scale, started, args.cache, args.live)  # even if a later one fails
     print(f"Report: {out / 'REPORT.md'}")
     return 1 if any(error for *_, error in runs.values()) else 0
 

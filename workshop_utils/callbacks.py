@@ -91,11 +91,12 @@ class SampleGrid(keras.callbacks.Callback):
 
     def get_state(self) -> dict:
         return {"frames": np.stack(self.frames) if self.frames else np.zeros((0, 1, 1), np.uint8),
-                "step": np.int64(getattr(self, "step", 0))}
+                "step": np.int64(getattr(self, "step", 0)), "drawn_at": np.int64(getattr(self, "_drawn_at", -1))}
 
     def set_state(self, state: dict) -> None:
         self.frames = list(state["frames"])
         self.step = int(state["step"])
+        self._drawn_at = int(state.get("drawn_at", self.step))
 
     def draw(self):
         images = self.model.generate(self.z, self.labels, training=False)
@@ -114,12 +115,15 @@ class SampleGrid(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if not self.every:
             self._add_frame(f"fixed z after epoch {epoch + 1}")
+        elif self.model.stop_training or epoch + 1 >= (self.params or {}).get("epochs", epoch + 2):
+            self.on_train_end()  # the last frame now, so a checkpoint saved after this epoch holds it
 
     def on_train_end(self, logs=None):
-        if self.every and self.step % self.every:
+        if self.every and self.step != getattr(self, "_drawn_at", -1):
             self._add_frame(f"fixed z after {self.step} steps (end)")
 
     def _add_frame(self, title):
+        self._drawn_at = self.step
         self.frames.append(self.draw())
         if self.show:
             self._display(title)
@@ -201,8 +205,9 @@ class TimeBudget(keras.callbacks.Callback):
     """End ``fit()`` once ``minutes`` of training have passed, so a lesson ends on time on
     any hardware; every later cell works on whatever was reached.
 
-    The clock counts the whole training cell (compiling, drawing grids, saving checkpoints),
-    and the minutes of earlier runs restored from a checkpoint (``EpochCheckpoint(...,
+    The clock runs from the start of ``fit()`` to its last step, compiling, drawing grids and
+    saving checkpoints included (not what the cell does before or after ``fit``), and adds
+    the minutes of earlier runs restored from a checkpoint (``EpochCheckpoint(...,
     keep_with=[budget])``). ``steps`` and ``spent`` (seconds) say what was reached; a run
     whose budget is spent is ``finished``."""
 

@@ -43,7 +43,8 @@ def _drive_download_url(url: str) -> str | None:
 
 
 def download_shared(url: str, name: str = "shared generator") -> Path:
-    """Download a shared generator file once into the cache (atomically); return its path.
+    """Download a shared generator file once into the cache (atomically; once per link: a file
+    changed behind the same link is not fetched again); return its path.
 
     Raises a ValueError whose message says what went wrong and what to do: an unreachable
     host, a missing file, a page instead of a file (a Drive file not shared with "anyone
@@ -73,7 +74,8 @@ def download_shared(url: str, name: str = "shared generator") -> Path:
                         if head.lstrip().lower().startswith((b"<!doctype", b"<html")):
                             raise ValueError(
                                 f"{url} gave a web page, not a weights file: a Drive file must be shared as "
-                                f"'Anyone with the link' (Share > General access). {advice}")
+                                f"'Anyone with the link' (Share > General access), and Drive refuses a file that "
+                                f"was downloaded too often today. {advice}")
                     handle.write(chunk)
                 if not head.startswith(b"\x89HDF"):
                     raise ValueError(f"{url} gave a file that is not a Keras weights file (.weights.h5). {advice}")
@@ -115,6 +117,8 @@ def restore_trained(model, source: str) -> int:
         if not path.exists():
             raise FileNotFoundError(f"{path} does not exist. Give the path of a {GENERATOR_FILE} file or of a "
                                     "checkpoint folder (on Colab, mount Drive first), or a shared link.")
+    if path.is_dir() and (path / GENERATOR_FILE).is_file():  # a training run's folder: its generator file
+        path = path / GENERATOR_FILE
     if path.is_dir():
         checkpoint = EpochCheckpoint(path, verbose=False)
         if not checkpoint.checkpoints():

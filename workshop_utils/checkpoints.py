@@ -81,9 +81,10 @@ class EpochCheckpoint(keras.callbacks.Callback):
 
     def clear(self):
         """Delete this configuration's checkpoints: the next run starts from scratch."""
-        for epoch, path in self.checkpoints():
+        for _, path in self.checkpoints():
             path.unlink()
-            self._state_path(epoch).unlink(missing_ok=True)
+        for path in self.folder.glob("epoch-*.state.npz"):  # with any a killed save left alone
+            path.unlink()
 
     def _other_runs(self):
         """Sibling subfolders of other settings that hold checkpoints: {folder name: their settings}."""
@@ -147,7 +148,13 @@ class EpochCheckpoint(keras.callbacks.Callback):
                     print(f"Resuming from {path} ({after}).")
             return max(epoch, last_epoch) if self.finished else epoch
         if self.verbose:
-            print(f"No checkpoint in {self.folder}: starting from scratch.")
+            self.set_model(model)
+            trained = self._steps()
+            if trained:  # an interrupted first epoch: nothing saved yet, the weights in memory go on
+                print(f"No checkpoint in {self.folder} yet: training goes on from the weights in memory "
+                      f"({trained:,} steps trained).")
+            else:
+                print(f"No checkpoint in {self.folder}: starting from scratch.")
             for name, settings in self._other_runs().items():
                 print(f"  (left alone: the checkpoints in {name}, made with other settings: "
                       f"{self._differences(settings)})")
@@ -165,7 +172,7 @@ class EpochCheckpoint(keras.callbacks.Callback):
                 temporary.write_text(_settings_text(self.settings) + "\n")
         with atomic_path(self._state_path(number)) as temporary:
             with open(temporary, "wb") as handle:  # np.savez on a path would append ".npz"
-                np.savez(handle, **state)
+                np.savez_compressed(handle, **state)  # the grids compress well
         try:
             with atomic_path(self.folder / f"epoch-{number:05d}.weights.h5") as temporary:
                 self.model.save_weights(temporary)

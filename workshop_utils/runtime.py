@@ -219,7 +219,7 @@ def cache_dir() -> Path:
     """Where preprocessed data (the CelebA cache) and trained scorers are kept.
 
     ``WORKSHOP_CACHE_DIR`` when set; on Colab with Drive mounted, a folder in your Drive (a
-    disconnected runtime then keeps the hour of CelebA preprocessing); else
+    disconnected runtime then keeps the CelebA preprocessing); else
     ``~/.cache/making_faces``.
     """
     value = os.environ.get(CACHE_ENV_VAR, "").strip()
