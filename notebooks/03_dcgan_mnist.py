@@ -33,11 +33,11 @@
 # **Time:** training is time-boxed: it stops after 9,375 steps or 4 minutes, whichever comes
 # first. On a Colab T4 the steps should come first, in 1 to 2 minutes (an estimate: a step
 # is 3.5 billion floating-point operations, which a T4 does in about a millisecond, so the
-# cost is TensorFlow's few milliseconds of overhead a step; an H200 ran these networks at 480
-# steps a second under Keras's JAX backend, 2026-11-27). About 5 minutes on a laptop CPU
-# in `fast` mode (measured: the whole notebook in 274 s on a 2-core CPU, 2026-11-24, with an
-# offline folder of 8,000 digits; all 60,000 make the scoring classifier's one-off training
-# longer), seconds in `smoke` mode (CI).
+# cost is TensorFlow's overhead per step, assumed 5 to 10 ms; an H200 ran these networks at
+# 480 steps a second under Keras's JAX backend, 2026-11-27). About 4 minutes on a laptop CPU
+# in `fast` mode (measured: the whole notebook in 3.6 minutes on a 2-core CPU, 2026-11-27,
+# with an offline folder of 8,000 digits; all 60,000 make the scoring classifier's one-off
+# training longer), seconds in `smoke` mode (CI).
 
 # %% [markdown]
 # ## Setup
@@ -617,9 +617,9 @@ plotting.show_images(np.concatenate([drawn[:8], train_pixels[drawn_index[:8]].re
 print("distance to the nearest training digit, the 8 shown:", np.round(drawn_distance[:8], 1))
 print(f"all 64 of G's digits: mean {drawn_distance.mean():.1f} (smallest {drawn_distance.min():.1f}); "
       f"200 real digits G never saw: mean {real_distance.mean():.1f} (smallest {real_distance.min():.1f})")
-print("Verdict:", "G's digits sit far closer to training digits than new real digits do: copies?"
+print("Verdict:", "some of G's digits sit far closer to a training digit than any new real digit: copies?"
       if drawn_distance.min() < 0.5 * real_distance.min() else
-      "none of G's digits is closer to a training digit than new real digits come: no sign of copying.")
+      "no digit of G's sits much closer to a training digit than new real digits do: no sign of copying.")
 
 # %%
 # Four straight-line walks from z_start to z_end, ten stops each
