@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 01 · Deep learning, reviewed by checking it
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/01_deep_learning_review.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/live/01_deep_learning_review.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.3.0/notebooks/01_deep_learning_review.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.3.0/notebooks/live/01_deep_learning_review.ipynb)
 #
 # GANs are two neural networks trained by gradient descent. This notebook makes sure the
 # pieces are solid, by computing each one two ways and checking they agree:
@@ -29,14 +29,15 @@
 #    transposed convolution is how a generator grows an image.
 #
 # **Time:** about a minute on a laptop CPU (`fast` mode: 40-64 s measured on a 2-core CPU,
-# 2026-11-23, on 20,000 digits; 20 s on an offline folder of 8,000, 2026-11-24).
+# 2026-11-23, with the 20,000 digits it trains on; 12 s with an offline folder of only 8,000,
+# 2026-11-27).
 
 # %%
 # Colab setup: install the workshop package (a fixed release), on Colab only
 import sys
 
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
-RELEASE = "v0.2.0"  # a git tag, never a branch: everyone in the room runs the same code
+RELEASE = "v0.3.0"  # a git tag, never a branch: everyone in the room runs the same code
 if "google.colab" in sys.modules:
     import importlib.util, shutil, subprocess, time
     from importlib.metadata import version

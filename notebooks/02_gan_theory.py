@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 02 · GAN theory, seen with your own eyes
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/02_gan_theory.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/live/02_gan_theory.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.3.0/notebooks/02_gan_theory.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.3.0/notebooks/live/02_gan_theory.ipynb)
 #
 # Before images, toys: on data whose answer we know, every claim of GAN theory can be
 # *checked*. In this notebook you will
@@ -42,17 +42,17 @@
 #
 # ![A GAN: noise z goes through the generator G to fake images; real and fake images go
 # through the discriminator D to a logit; D's loss updates D, and G's loss, passed back
-# through D, updates G](https://raw.githubusercontent.com/making-faces-course/making-faces/v0.2.0/img/gan_diagram.png)
+# through D, updates G](https://raw.githubusercontent.com/making-faces-course/making-faces/v0.3.0/img/gan_diagram.png)
 #
-# **Time:** each training cell takes well under a minute on a CPU (the whole notebook: 98 s in
-# `fast` mode, measured on a 2-core CPU, 2026-11-24, counting modes over three seeds).
+# **Time:** each training cell takes well under a minute on a CPU (the whole notebook: 84 s in
+# `fast` mode, measured on a 2-core CPU, 2026-11-27, counting modes over three seeds).
 
 # %%
 # Colab setup: install the workshop package (a fixed release), on Colab only
 import sys
 
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
-RELEASE = "v0.2.0"  # a git tag, never a branch: everyone in the room runs the same code
+RELEASE = "v0.3.0"  # a git tag, never a branch: everyone in the room runs the same code
 if "google.colab" in sys.modules:
     import importlib.util, shutil, subprocess, time
     from importlib.metadata import version

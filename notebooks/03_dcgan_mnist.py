@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 03 · A DCGAN that draws digits
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/03_dcgan_mnist.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/live/03_dcgan_mnist.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.3.0/notebooks/03_dcgan_mnist.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.3.0/notebooks/live/03_dcgan_mnist.ipynb)
 #
 # In notebook 02 we met the GAN game on toy data. Now we play it on images: a
 # **generator** $G$ turns random noise $z$ into 28 × 28 pictures, a **discriminator**
@@ -50,7 +50,7 @@
 import sys
 
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
-RELEASE = "v0.2.0"  # a git tag, never a branch: everyone in the room runs the same code
+RELEASE = "v0.3.0"  # a git tag, never a branch: everyone in the room runs the same code
 if "google.colab" in sys.modules:
     import importlib.util, shutil, subprocess, time
     from importlib.metadata import version

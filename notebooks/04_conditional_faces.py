@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 04 · Making faces: a conditional GAN whose discriminator reads faces
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/04_conditional_faces.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.2.0/notebooks/live/04_conditional_faces.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.3.0/notebooks/04_conditional_faces.ipynb) · live-coding version, with blanks to type in: [![Open the live-coding version in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/making-faces-course/making-faces/blob/v0.3.0/notebooks/live/04_conditional_faces.ipynb)
 #
 # This is the notebook the course is named after. We train a GAN that draws a face
 # **with the attributes you ask for** (smiling, eyeglasses, blond hair, a hat, ...), and
@@ -53,7 +53,7 @@
 import sys
 
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
-RELEASE = "v0.2.0"  # a git tag, never a branch: everyone in the room runs the same code
+RELEASE = "v0.3.0"  # a git tag, never a branch: everyone in the room runs the same code
 if "google.colab" in sys.modules:
     import importlib.util, shutil, subprocess, time
     from importlib.metadata import version
@@ -90,9 +90,9 @@ mode = runtime.setup(seed=42)
 # **Training is time-boxed.** Nobody knows how fast the GPU Colab hands you today will be,
 # so training stops when `budget_minutes` are spent (or after `epochs` x `steps_per_epoch`
 # steps, if that comes first), and every cell after it works on what was reached. In the
-# workshop (`room = True`) that is **12 minutes**: hour 3 gives this notebook 25 minutes
-# (`INSTRUCTOR.md`): about 3 to open it and load the faces, 12 to train while the room
-# reads the train step and the curves, 10 to measure and explore. The room trains on
+# workshop (`room = True`) that is **12 minutes**: hour 3 gives this notebook 26 minutes
+# (`INSTRUCTOR.md`): about 6 to open it, install the package and load the faces, 12 to
+# train while the room reads the train step and the curves, 8 to measure and explore. The room trains on
 # CelebA's **first 100,000 faces**: downloading and preprocessing them takes about 2 minutes
 # on Colab (an estimate: preprocessing measured at 350 to 370 microseconds a face on 2 cores
 # of a server, 2026-11-27, doubled for Colab's 2 vCPUs, which are one core's two hardware
@@ -120,7 +120,7 @@ params = runtime.scaled(
     beta_1=0.0,  # no momentum, as is usual with spectral normalisation and the hinge loss
     class_weight=1.0,  # weight of the attribute terms against the adversarial ones
     d_steps=1,  # D steps per G step (measured best on a CPU budget; see the train step)
-    grid_every={"full": 500, "fast": 300, "smoke": 4},  # steps between sample grids
+    grid_every={"full": 500 if room else 2_000, "fast": 300, "smoke": 4},  # steps between sample grids
     scorer_epochs={"full": 3, "fast": 4, "smoke": 1},  # the independent attribute classifier
     resume=True,  # continue from the last checkpoint (a finished run is shown, not retrained)
     mixed_precision={"full": True, "fast": False, "smoke": False},  # float16 maths (GPUs only)

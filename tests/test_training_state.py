@@ -176,5 +176,14 @@ def test_the_instructors_generator_loads_from_a_path_or_a_link_and_bad_links_say
     with pytest.raises(ValueError, match="names no file"):
         catchup.restore_trained(learner, "https://drive.google.com/drive/my-drive")
     assert not [p for p in (tmp_path / "cache").rglob(".*")], "a failed download left a partial file"
+    run = tmp_path / "run"  # a training run stopped before its generator was saved
+    gan = small_gan()
+    gan.fit(datasets.attribute_dataset(*cartoon_faces.procedural_faces(32, seed=3), batch_size=16), epochs=1,
+            steps_per_epoch=1, verbose=0, callbacks=[callbacks.EpochCheckpoint(run, verbose=False,
+                                                                              keep_with=[callbacks.TimeBudget(1)])])
+    with pytest.raises(ValueError, match="whole GAN, not a generator file"):
+        catchup.restore_trained(small_gan().generator, str(run))
+    catchup.save_generator(gan.generator, run)  # the end of the training cell
+    assert catchup.restore_trained(small_gan(seed=2).generator, str(run)) == 1
     assert catchup._drive_download_url("https://drive.google.com/file/d/1AbCdEfGhIjK/view?usp=sharing").endswith(
         "id=1AbCdEfGhIjK&export=download&confirm=t")

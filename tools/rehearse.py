@@ -2,7 +2,7 @@
 machine, and write a one-page report of what the room will see and wait for.
 
     python tools/rehearse.py                          # the mode this machine picks (full on a GPU)
-    python tools/rehearse.py --mode fast --out rehearsal/cpu
+    python tools/rehearse.py --mode fast --out /tmp/rehearsal-cpu
     python tools/rehearse.py --notebooks 03,04 --scale 0.25   # budgets a quarter as long
     python tools/rehearse.py --live                           # the live-coding versions, blanks empty
 
@@ -58,7 +58,10 @@ MARKER = "REHEARSAL-RESULTS "
 # Appended to each notebook: reads what the run reached, and saves its last sample grid.
 REPORT_CELL = '''
 import json as _json, resource as _resource
-_results = {"peak_host_mb": _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024}
+try:  # this kernel's own peak (ru_maxrss would include the rehearsal's, kept across exec on Linux)
+    _results = {"peak_host_mb": int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM:")).split()[1]) / 1024}
+except (OSError, StopIteration):
+    _results = {"peak_host_mb": _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024}
 try:
     import tensorflow as _tf
     if _tf.config.list_physical_devices("GPU"):
@@ -262,8 +265,12 @@ def main():
         if "generator" in results:  # a copy to share, under a name no later rehearsal reuses
             import shutil
 
-            shared = out / "share" / f"{key}_generator-{mode}-{started:%Y%m%d-%H%M}.weights.h5"
+            shared = out / "share" / f"{key}_generator-{mode}-{started:%Y%m%d-%H%M%S}.weights.h5"
             shared.parent.mkdir(exist_ok=True)
+            for number in range(2, 100):  # never over a file a link may point to
+                if not shared.exists():
+                    break
+                shared = shared.with_name(f"{key}_generator-{mode}-{started:%Y%m%d-%H%M%S}-{number}.weights.h5")
             shutil.copyfile(results["generator"], shared)
             results["generator"] = str(shared)
         print(f"  {seconds / 60:.1f} min" + (f"; ERROR: {error}" if error else "")

@@ -31,13 +31,14 @@ def main(new_url: str, new_release: str | None) -> None:
     if not re.fullmatch(r"v\d+\.\d+\.\d+", new_release):
         raise SystemExit(f"Expected a release tag such as v0.2.0 (never a branch), got {new_release!r}.")
     old_slug, new_slug = old_url.removeprefix("https://github.com/"), new_url.removeprefix("https://github.com/")
-    files = [ROOT / "pyproject.toml", ROOT / "README.md", *sorted((ROOT / "notebooks").glob("*.py"))]
+    files = [ROOT / "pyproject.toml", ROOT / "README.md", ROOT / "INSTRUCTOR.md", *sorted((ROOT / "notebooks").glob("*.py"))]
     for path in files:
         text = path.read_text().replace(old_slug, new_slug)
         text = text.replace(f"/blob/{old_release}/", f"/blob/{new_release}/")
         text = text.replace(f"/{old_release}/img/", f"/{new_release}/img/")  # raw.githubusercontent figures
         text = text.replace(f'RELEASE = "{old_release}"', f'RELEASE = "{new_release}"')
         text = text.replace(f'release = "{old_release}"', f'release = "{new_release}"')
+        text = text.replace(f"`{old_release}` today", f"`{new_release}` today")  # INSTRUCTOR.md's rehearsal cell
         if path.name == "pyproject.toml":  # the package version is the tag's number
             text = re.sub(r'^version = "[^"]+"', f'version = "{new_release.removeprefix("v")}"', text, flags=re.M)
         path.write_text(text)

@@ -123,6 +123,10 @@ def restore_trained(model, source: str) -> int:
         checkpoint = EpochCheckpoint(path, verbose=False)
         if not checkpoint.checkpoints():
             raise FileNotFoundError(f"No checkpoint (epoch-*.weights.h5) in {path}.")
+        if text not in TRAINED and list(path.glob("epoch-*.state.npz")):  # a training run's own checkpoints
+            raise ValueError(f"{path} holds the training checkpoints of a whole GAN, not a generator file: its "
+                             f"training cell did not reach its end, which saves {GENERATOR_FILE}. Run it to the "
+                             "end (it resumes), or give the path of a generator file.")
         epoch = checkpoint.restore(model)
     else:
         try:

@@ -142,8 +142,9 @@ class EpochCheckpoint(keras.callbacks.Callback):
                 steps = int(state["checkpoint/steps"]) if "checkpoint/steps" in state else None
                 after = f"after epoch {epoch}" + (f", {steps:,} steps" if steps is not None else "")
                 if self.finished:
-                    print(f"Loaded the finished run in {path} ({after}): nothing left to train, and the "
-                          "cells below show that run. To train again from scratch, set resume to False.")
+                    print(f"Loaded the finished run in {path} ({after}): unless you raised epochs or the "
+                          "time budget, nothing is left to train, and the cells below show that run. To train "
+                          "again from scratch, set resume to False.")
                 else:
                     print(f"Resuming from {path} ({after}).")
             return max(epoch, last_epoch) if self.finished else epoch
