@@ -125,9 +125,9 @@ class EpochCheckpoint(keras.callbacks.Callback):
                     model.load_weights(path)
             except Exception as error:  # unreadable, or another model's: try the one before
                 if self.verbose:
+                    reason = (str(error).strip().splitlines() or [""])[0][:120]
                     print(f"Checkpoint {path.name} could not be loaded into this model "
-                          f"({type(error).__name__}: {str(error).strip().splitlines()[0][:120] if str(error).strip() else ''}); "
-                          "trying an older one.")
+                          f"({type(error).__name__}: {reason}); trying an older one.")
                 continue
             state = self._load_state(epoch)
             for owner in self.keep_with:
@@ -148,8 +148,8 @@ class EpochCheckpoint(keras.callbacks.Callback):
                 else:
                     print(f"Resuming from {path} ({after}).")
             return max(epoch, last_epoch) if self.finished else epoch
+        self.set_model(model)  # to read its step counter
         if self.verbose:
-            self.set_model(model)
             trained = self._steps()
             if trained:  # an interrupted first epoch: nothing saved yet, the weights in memory go on
                 print(f"No checkpoint in {self.folder} yet: training goes on from the weights in memory "
