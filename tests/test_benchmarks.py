@@ -127,3 +127,17 @@ def datasets_like(arrays):
     import tensorflow as tf
 
     return tf.data.Dataset.from_tensor_slices(arrays if len(arrays) > 1 else arrays[0]).batch(len(arrays[0]))
+
+
+def test_the_offline_folder_benchmark_times_a_cached_load(tmp_path):
+    """``benchmarks/offline_folder.py`` on a small folder: the cache answers every load, and the
+    JPEGs are never listed (a handful of entries, not the folder's files)."""
+    import re
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "offline_folder.py"), "--count", "300",
+                             "--scratch", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    listed = [int(n.replace(",", "")) for n in re.findall(r"([\d,]+) directory entries listed, 300 faces", result.stdout)]
+    assert len(listed) == 3 and max(listed) < 20, result.stdout

@@ -297,6 +297,51 @@ def test_offline_folder_reads_a_copied_cache(official, monkeypatch, tmp_path):
     assert faces.images.shape == (4, 64, 64, 3) and str(usb_stick) in faces.source
 
 
+@pytest.mark.parametrize("kaggle", [False, True], ids=["official layout", "Kaggle's nested layout"])
+def test_a_cached_load_never_lists_the_jpegs(official, monkeypatch, tmp_path, kaggle):
+    """A slow folder (a mounted Drive of 202,599 JPEGs): a cached load finds CelebA's files
+    and checks the cache's identity without listing the image folder."""
+    if kaggle:  # img_align_celeba/img_align_celeba/*.jpg, as the Kaggle download unpacks
+        inner = official / "img_align_celeba" / "img_align_celeba"
+        inner.mkdir()
+        for image in list((official / "img_align_celeba").glob("*.jpg")):
+            image.rename(inner / image.name)
+    monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(official))
+    assert len(celeba.load_celeba(verbose=False)) == COUNT  # preprocess and cache
+    listed, scandir = [], celeba_files.os.scandir
+
+    def counting(path="."):  # records each entry as it is read
+        return _Listing(scandir(path), listed)
+
+    monkeypatch.setattr(celeba_files.os, "scandir", counting)
+    faces = celeba.load_celeba(verbose=False)
+    assert "cache" in faces.source and len(faces) == COUNT
+    assert sum(name.endswith(".jpg") for name in listed) <= 2 < len(listed)  # the first JPEG of a folder, at most
+    (official / "list_attr_celeba.txt").write_text(attribute_text(1 - attribute_values()))
+    faces = celeba.load_celeba(verbose=False)  # the identity check stands: a changed attribute file is read again
+    assert "cache" not in faces.source
+    np.testing.assert_array_equal(faces.attributes, 1 - attribute_values())
+
+
+class _Listing:
+    """``os.scandir``'s iterator, noting the name of every entry read into ``listed``."""
+
+    def __init__(self, inner, listed):
+        self.inner, self.listed = inner, listed
+
+    def __iter__(self):
+        for entry in self.inner:
+            self.listed.append(entry.name)
+            yield entry
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.inner.close()
+
+
 def smaller_copy(official, tmp_path, count):
     """Another offline folder: the first ``count`` faces of ``official``, its own attribute file."""
     folder = tmp_path / f"celeba-{count}"
