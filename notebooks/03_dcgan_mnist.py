@@ -498,8 +498,9 @@ print(f"last {min(200, len(live_curves.history['d_loss']))} steps: L_D {late['d_
 from IPython.display import Image, display
 
 gif_path = plotting.save_gif(sample_grid.frames, runtime.output_dir("gifs") / "03_dcgan_training.gif")
-print(f"{len(sample_grid.frames)} frames saved to {gif_path}")
-display(Image(filename=str(gif_path)))
+if gif_path:  # None when the folder is full or read-only: the warning above says what to do
+    print(f"{len(sample_grid.frames)} frames saved to {gif_path}")
+display(Image(data=plotting.gif_bytes(sample_grid.frames), format="gif"))
 
 # %% [markdown]
 # ## How good are the digits? Measure, don't squint

@@ -459,7 +459,8 @@ history = gan.fit(
     callbacks=[sample_grid, live_curves, checkpoint, budget, callbacks.StopOnNaN()],
 )
 shared = catchup.save_generator(generator, checkpoint.folder)  # G alone: a file to share with the room
-print(f"{budget.steps:,} steps in {budget.spent / 60:.1f} minutes; the generator is saved in {shared}")
+print(f"{budget.steps:,} steps in {budget.spent / 60:.1f} minutes; the generator is "
+      + (f"saved in {shared}" if shared else "in memory only (see the warning above)"))
 
 # %%
 # Catch-up: training fell behind? Load a trained generator: your instructor's, or the course's own
@@ -505,8 +506,9 @@ print(f"last {len(curves['d_loss'][late])} steps: D's hinge loss {hinge:.2f} ({v
 plotting.show_images(gan.generate(grid_z, grid_y), columns=len(columns), size=7,
                      column_titles=list(columns), title="same row = same z; each column switches one attribute on")
 gif_path = plotting.save_gif(sample_grid.frames, runtime.output_dir("gifs") / "04_faces_training.gif")
-print(f"{len(sample_grid.frames)} frames saved to {gif_path}")
-display(Image(filename=str(gif_path)))
+if gif_path:  # None when the folder is full or read-only: the warning above says what to do
+    print(f"{len(sample_grid.frames)} frames saved to {gif_path}")
+display(Image(data=plotting.gif_bytes(sample_grid.frames), format="gif"))
 
 # %% [markdown]
 # ## Does the generator obey? Measure it

@@ -21,7 +21,7 @@ from pathlib import Path
 from . import runtime
 from .checkpoints import EpochCheckpoint
 from .downloads import CONNECT_TIMEOUT, READ_TIMEOUT, Abandoned, bounded, reachable
-from .files import atomic_path
+from .files import atomic_path, via_local_disk, write_or_warn
 
 FOLDER = Path(__file__).resolve().parent / "catchup"
 TRAINED = {  # name: what it was trained on, for the messages
@@ -86,13 +86,14 @@ def download_shared(url: str, name: str = "shared generator") -> Path:
     return target
 
 
-def save_generator(generator, folder) -> Path:
+def save_generator(generator, folder) -> Path | None:
     """Save ``generator``'s weights alone as ``folder/generator.weights.h5`` (atomically), the
-    file an instructor shares so that learners who fell behind can load it; returns the path."""
+    file an instructor shares so that learners who fell behind can load it; returns the path,
+    or None (after one warning) when the folder cannot be written."""
     path = Path(folder) / GENERATOR_FILE
-    with atomic_path(path) as temporary:
-        generator.save_weights(temporary)
-    return path
+    written = write_or_warn(path, via_local_disk(generator.save_weights), "the generator's weights",
+                            needed=4 * generator.count_params(), consequence="The trained generator stays in memory.")
+    return path if written else None
 
 
 def restore_trained(model, source: str) -> int:

@@ -21,7 +21,7 @@ from .celeba_files import CELEBA_ATTRIBUTES, IMAGE_SIZE
 from .celeba_sources import KAGGLE_HANDLE, SourceFailed, default_sources, first_line
 from .datasets import DataUnavailableError, Faces, is_count
 from .downloads import Abandoned
-from .files import atomic_path
+from .files import CACHE_SETTING, write_or_warn
 
 CACHE_VERSION = 2  # 2: the cache records its source's identity, completeness and a checksum
 
@@ -70,9 +70,12 @@ def _read_cache(folder, limit, wanted=None):
     return (images, attributes) if limit is None else (images[:limit], attributes[:limit])
 
 
-def _write_cache(folder, images, attributes, source, complete):
-    """Write the cache folder atomically, all of it or nothing, with what it was built from."""
-    with atomic_path(folder) as temporary:
+def _write_cache(folder, images, attributes, source, complete) -> bool:
+    """Write the cache folder atomically, all of it or nothing, with what it was built from.
+    When it cannot be written (a full Drive, a read-only folder) one warning says so and
+    False is returned: the faces are in memory, and the lesson goes on without a cache."""
+
+    def write(temporary):
         temporary.mkdir()
         np.save(temporary / "images.npy", images)
         np.save(temporary / "attributes.npy", attributes)
@@ -80,6 +83,10 @@ def _write_cache(folder, images, attributes, source, complete):
             "version": CACHE_VERSION, "count": len(images), "names": list(CELEBA_ATTRIBUTES),
             "source": source.name, "identity": getattr(source, "identity", source.name),
             "complete": complete, "checksum": _checksum(images, attributes)}))
+
+    return write_or_warn(folder, write, "the CelebA cache", needed=images.nbytes + attributes.nbytes,
+                         setting=CACHE_SETTING,
+                         consequence="Training goes on with the faces in memory; the next run preprocesses them again.")
 
 
 def _cache_candidates(limit):
@@ -144,11 +151,14 @@ def load_celeba(limit: int | None = None, sources=None, verbose: bool = True) ->
                              + (f", {limit} wanted" if limit is not None else ""))
             else:
                 path = _cache_path(limit)
-                _write_cache(path, images, attributes, source, complete=limit is None)
-                images, attributes = _read_cache(path, limit)
+                cached = _write_cache(path, images, attributes, source, complete=limit is None)
+                if cached:  # memory-mapped from the cache: the arrays in memory are freed
+                    images, attributes = _read_cache(path, limit)
+                elif limit is not None:
+                    images, attributes = images[:limit], attributes[:limit]
                 faces = Faces(images, attributes, CELEBA_ATTRIBUTES, f"CelebA ({source.name})")
                 if verbose:
-                    print(f"Loaded {faces}; cached in {path}")
+                    print(f"Loaded {faces}" + (f"; cached in {path}" if cached else " (not cached)"))
                 return faces
         if verbose:
             print("  - " + tried[-1])

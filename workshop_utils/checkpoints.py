@@ -24,7 +24,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .files import atomic_path
+from .files import atomic_path, unwritable_message, via_local_disk
 
 
 def _settings_text(settings) -> str:
@@ -66,6 +66,7 @@ class EpochCheckpoint(keras.callbacks.Callback):
         self.verbose = verbose
         self.keep_with = list(keep_with)
         self.finished = False
+        self.failed_writes = 0  # checkpoints in a row that a full or read-only folder refused
 
     def checkpoints(self):
         """Finished checkpoints, oldest first, as (epoch, path)."""
@@ -168,18 +169,31 @@ class EpochCheckpoint(keras.callbacks.Callback):
             state.update({f"{type(owner).__name__}/{key}": np.asarray(value)
                           for key, value in owner.get_state().items()})
         number = epoch + 1
-        if self.settings and not (self.folder / "settings.json").is_file():
-            with atomic_path(self.folder / "settings.json") as temporary:
-                temporary.write_text(_settings_text(self.settings) + "\n")
-        with atomic_path(self._state_path(number)) as temporary:
-            with open(temporary, "wb") as handle:  # np.savez on a path would append ".npz"
-                np.savez_compressed(handle, **state)  # the grids compress well
+        weights = self.folder / f"epoch-{number:05d}.weights.h5"
         try:
-            with atomic_path(self.folder / f"epoch-{number:05d}.weights.h5") as temporary:
-                self.model.save_weights(temporary)
-        except BaseException:  # interrupted or failed: no state file without its weights
-            self._state_path(number).unlink(missing_ok=True)
-            raise
+            if self.settings and not (self.folder / "settings.json").is_file():
+                with atomic_path(self.folder / "settings.json") as temporary:
+                    temporary.write_text(_settings_text(self.settings) + "\n")
+            with atomic_path(self._state_path(number)) as temporary:
+                with open(temporary, "wb") as handle:  # np.savez on a path would append ".npz"
+                    np.savez_compressed(handle, **state)  # the grids compress well
+            try:
+                with atomic_path(weights) as temporary:
+                    via_local_disk(self.model.save_weights)(temporary)
+            except BaseException:  # interrupted or failed: no state file without its weights
+                self._state_path(number).unlink(missing_ok=True)
+                raise
+        except OSError as error:  # a full or read-only folder: say so once, and train on
+            if not self.failed_writes:
+                print(unwritable_message(weights, f"checkpoint {weights.name}", error,
+                                         needed=3 * 4 * self.model.count_params(),  # weights and Adam's two moments
+                                         consequence="Training goes on; a disconnect now loses what was trained "
+                                                     "since the last checkpoint."))
+            self.failed_writes += 1
+            return
+        if self.failed_writes and self.verbose:
+            print(f"Checkpoint {weights.name} saved again, after {self.failed_writes} that could not be written.")
+        self.failed_writes = 0
         for old_epoch, old in self.checkpoints()[:-self.keep]:
             old.unlink(missing_ok=True)
             self._state_path(old_epoch).unlink(missing_ok=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_path
+from .files import write_or_warn
 
 
 def to_uint8(images) -> np.ndarray:
@@ -142,22 +142,31 @@ def plot_history(history: dict, ax=None, keys=None, title: str = "Training curve
     return ax
 
 
-def save_gif(frames, path, seconds_per_frame: float = 0.4) -> Path:
-    """Write uint8 frames (each H x W or H x W x 3) as a looping GIF, atomically; returns the path."""
+def gif_bytes(frames, seconds_per_frame: float = 0.4) -> bytes:
+    """uint8 frames (each H x W or H x W x 3) as a looping GIF, in memory (for ``IPython.display.Image``)."""
+    import io
+
     from PIL import Image
 
     if len(frames) == 0:
         raise ValueError("Expected at least one frame for the GIF, got none.")
+    images = [Image.fromarray(np.asarray(frame, dtype=np.uint8)) for frame in frames]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
+                   duration=int(seconds_per_frame * 1000), loop=0)
+    return buffer.getvalue()
+
+
+def save_gif(frames, path, seconds_per_frame: float = 0.4) -> Path | None:
+    """Write uint8 frames as a looping GIF, atomically; returns the path, or None (after one
+    warning that says why and what to do) when the folder cannot be written."""
     path = Path(path)
     if path.suffix.lower() != ".gif":
         raise ValueError(f"Expected a path ending in .gif, got {path}.")
-    images = [Image.fromarray(np.asarray(frame, dtype=np.uint8)) for frame in frames]
-    with atomic_path(path) as temporary:
-        images[0].save(
-            temporary, format="GIF", save_all=True, append_images=images[1:],
-            duration=int(seconds_per_frame * 1000), loop=0,
-        )
-    return path
+    data = gif_bytes(frames, seconds_per_frame)
+    written = write_or_warn(path, lambda temporary: temporary.write_bytes(data), "the training GIF",
+                            needed=len(data), consequence="It is shown below all the same.")
+    return path if written else None
 
 
 def plot_points(samples, real=None, ax=None, title: str | None = None, limit: float = 3.0):

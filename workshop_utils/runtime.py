@@ -244,5 +244,16 @@ def output_dir(name: str) -> Path:
         folder = Path(chosen).expanduser() / name
     else:
         folder = drive / name if drive else Path("outputs") / name
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # read-only, full, a file in the way: the lesson goes on in a temporary folder
+        import tempfile
+
+        from .files import OUTPUT_SETTING, unwritable_message
+
+        fallback = Path(tempfile.gettempdir()) / "making_faces" / name
+        fallback.mkdir(parents=True, exist_ok=True)
+        print(unwritable_message(folder, f"the folder {name}", error, setting=OUTPUT_SETTING,
+                                 consequence=f"This session writes to {fallback} instead (gone when the runtime ends)."))
+        return fallback
     return folder

@@ -14,7 +14,7 @@ from keras import layers
 
 from . import runtime
 from .datasets import to_unit_range
-from .files import atomic_path
+from .files import CACHE_SETTING, write_or_warn
 from .metrics import check_attributes, check_face_images, check_images, class_coverage, frechet_distance, mean_confidence
 
 FEATURE_LAYER = "features"
@@ -112,7 +112,8 @@ def _cached_model(path: Path, train, description: str, verbose: bool = True):
     """Load the Keras model cached at ``path``, or ``train()`` one and cache it.
 
     A corrupt cache file is retrained, never trusted. The file is written under a
-    temporary name and renamed, so a crash never leaves half a model behind.
+    temporary name and renamed, so a crash never leaves half a model behind; a folder that
+    cannot be written (full, read-only) is reported in one warning and the model is used unsaved.
     """
     if path.is_file():
         try:
@@ -125,8 +126,8 @@ def _cached_model(path: Path, train, description: str, verbose: bool = True):
                 print(f"Loaded the cached {description} from {path}")
             return model
     model = train()
-    with atomic_path(path) as temporary:
-        model.save(temporary)
+    write_or_warn(path, model.save, f"the trained {description}", needed=4 * model.count_params(),
+                  setting=CACHE_SETTING, consequence="The lesson goes on with it in memory; the next run trains it again.")
     return model
 
 
