@@ -40,7 +40,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import layers  # noqa: E402
 
-from workshop_utils import callbacks, cartoon_faces, datasets, face_models, metrics, models, scorers  # noqa: E402
+from workshop_utils import callbacks, cartoon_faces, datasets, face_models, metrics, sampling, scorers  # noqa: E402
 
 
 def build_v02_generator(latent_dim, num_attributes, widths):
@@ -173,7 +173,7 @@ def run(config, seed, args):
     requested = held_attributes[rng.permutation(len(held_attributes))]  # realistic combinations
 
     def evaluate(model):
-        fakes = models.generate_images(model, len(requested), requested, seed=seed)
+        fakes = sampling.generate_images(model, len(requested), requested, seed=seed)
         control = scorer.accuracy(fakes, requested)
         _, attribute_logits = model.discriminator.predict(held_unit, batch_size=256, verbose=0)
         d_head = ((attribute_logits > 0) == held_attributes).mean()

@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
 
-from workshop_utils import callbacks, datasets, mnist, models, scorers# noqa: E402
+from workshop_utils import callbacks, datasets, mnist, models, sampling, scorers  # noqa: E402
 
 
 def tutorial_generator():
@@ -123,7 +123,7 @@ def save_samples(gan, name, record, folder):
     from workshop_utils import plotting
 
     labels = np.arange(64) % 10 if name == "conditional" else None
-    images = models.generate_images(gan, 64, labels=labels, seed=123)
+    images = sampling.generate_images(gan, 64, labels=labels, seed=123)
     ax = plotting.show_images(images, columns=8, size=3.2,
                               title=f"{name}, {record['seconds']:.0f} s on a 2-core CPU\n"
                                     f"FD {record['fd']:.1f}, confidence {record['confidence']:.2f}")

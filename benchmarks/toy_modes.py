@@ -22,7 +22,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from workshop_utils import models, toys# noqa: E402
+from workshop_utils import models, sampling, toys  # noqa: E402
 
 # The settings notebook 02 contrasts (the notebook's "Teaching parameters" use the same).
 SETTINGS = {
@@ -43,7 +43,7 @@ def train_toy(loss, spectral_norm, seed, steps, batch_size=256, d_learning_rate=
                 g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=beta_1))
     data = tf.data.Dataset.from_tensor_slices(points).shuffle(len(points), seed=seed).repeat().batch(batch_size)
     gan.fit(data, epochs=1, steps_per_epoch=steps, verbose=0)
-    samples = models.generate_images(gan, 2000, seed=seed)
+    samples = sampling.generate_images(gan, 2000, seed=seed)
     return toys.mode_coverage(samples, toys.ring_centres(RING["modes"], RING["radius"]), RING["std"])
 
 

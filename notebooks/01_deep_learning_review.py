@@ -293,7 +293,7 @@ plotting.show_images(class_images, columns=10, ax=bottom, title="what the classi
 my_classifier = None  # replace with keras.Sequential([...])
 
 # %% cellView="form" jupyter={"source_hidden": true}
-# @title Solution and catch-up (double-click to show the code; run the cell either way)  # @save
+# @title Solution and catch-up (double-click to show the code; run the cell either way)  # @save solutions
 def improved_digit_classifier():
     """Notebook 01's exercise: a better MNIST classifier than the starting one.
 
@@ -344,7 +344,7 @@ print(f"test accuracy: {my_classifier.evaluate(x_test, y_test, verbose=0)[1]:.3f
 # That is how a generator grows 7 × 7 to 14 × 14 to 28 × 28: stride 2, `"same"`.
 
 # %%
-# The two size formulas  # @save @live
+# The two size formulas  # @save conv_arithmetic @live
 def conv_output_size(size, kernel, stride=1, padding="valid"):
     """Output length of a convolution: floor((n - k) / s) + 1 ("valid"), ceil(n / s) ("same")."""
     if padding == "valid":

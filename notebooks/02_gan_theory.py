@@ -75,7 +75,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from workshop_utils import losses, metrics, models, plotting, runtime, toys
+from workshop_utils import losses, metrics, models, plotting, runtime, sampling, toys
 
 mode = runtime.setup(seed=0)
 
@@ -247,7 +247,7 @@ real_stream = tf.data.Dataset.from_tensor_slices(real_1d).shuffle(20_000).repeat
 figure, axes = plt.subplots(1, 4, figsize=(14, 2.5), sharey=True)
 for round_index, ax in enumerate(axes):
     gaussian_gan.fit(real_stream, epochs=1, steps_per_epoch=params.gaussian_steps // 4, verbose=0)
-    samples = models.generate_images(gaussian_gan, 5000, seed=round_index)
+    samples = sampling.generate_images(gaussian_gan, 5000, seed=round_index)
     ax.hist(samples.ravel(), bins=60, range=(-2, 5), density=True, color="tab:red", alpha=0.6)
     ax.plot(xs, gaussian_pdf(xs, 2, 0.5), "k")
     ax.set_title(f"after {(round_index + 1) * (params.gaussian_steps // 4)} steps")
@@ -296,7 +296,7 @@ def train_ring_gan(row, name, g_learning_rate, d_learning_rate, spectral_norm, s
                 g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=0.5))
     for round_index, ax in enumerate(row if row is not None else [None] * 4):
         gan.fit(ring_stream, epochs=1, steps_per_epoch=params.ring_steps // 4, verbose=0)
-        samples = models.generate_images(gan, 2000, seed=round_index)
+        samples = sampling.generate_images(gan, 2000, seed=round_index)
         if ax is not None:
             plotting.plot_decision_surface(gan.discriminator, ax)
             plotting.plot_points(samples, ring[:2000], ax=ax, title=f"{name}\nstep {(round_index + 1) * (params.ring_steps // 4)}")
@@ -459,7 +459,7 @@ conditional_toy.fit(labelled_ring.batch(params.batch_size), epochs=1, steps_per_
 chosen_modes = [0, 3, 5]
 figure, ax = plt.subplots(figsize=(4, 4))
 for chosen in chosen_modes:
-    points = models.generate_images(conditional_toy, 300, labels=np.full(300, chosen), seed=chosen)
+    points = sampling.generate_images(conditional_toy, 300, labels=np.full(300, chosen), seed=chosen)
     plotting.plot_points(points, ring[:2000] if chosen == chosen_modes[0] else None, ax=ax)
 ax.scatter(*centres[chosen_modes].T, marker="x", c="k", s=80, label="asked for")
 ax.set_title("conditional toy: the modes you asked for");
@@ -491,7 +491,7 @@ for kept in [8, 7, 4, 1]:
     distance = metrics.frechet_distance(sample, ring[:4000])
     print(f"{f'ring with {kept} of 8 modes':28}{score:6.2f}{distance:8.3f}")
 for name, gan in ring_gans.items():
-    sample = models.generate_images(gan, 4000, seed=3)
+    sample = sampling.generate_images(gan, 4000, seed=3)
     print(f"{name:28}{metrics.inception_score(toys.mixture_posterior(sample, centres, 0.05)):6.2f}"
           f"{metrics.frechet_distance(sample, ring[:4000]):8.3f}")
 
@@ -520,7 +520,7 @@ def explore(loss="non_saturating", spectral_norm=False, learning_rate=1e-3, step
     gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5))
     gan.fit(ring_stream, epochs=1, steps_per_epoch=steps, verbose=0)
-    samples = models.generate_images(gan, 2000)
+    samples = sampling.generate_images(gan, 2000)
     ax = plotting.plot_points(samples, ring[:2000])
     plotting.plot_decision_surface(gan.discriminator, ax)
     ax.set_title(f"{toys.mode_coverage(samples, centres, 0.05)['modes_covered']}/8 modes covered")

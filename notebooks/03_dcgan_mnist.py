@@ -73,7 +73,8 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from workshop_utils import callbacks, catchup, datasets, losses, mnist, models, plotting, replicas, runtime, scorers
+from workshop_utils import (callbacks, catchup, datasets, losses, mnist, models, plotting, replicas, runtime, sampling,
+                            scorers, two_players)
 
 mode = runtime.setup(seed=42)
 
@@ -154,11 +155,12 @@ print(real_batch.shape, float(ops.min(real_batch)), float(ops.max(real_batch))) 
 # training.)
 #
 # Our generator is still deliberately small (about 470k weights): on a CPU, more updates
-# per second beat a bigger network. (The `# @save` mark means this definition is also saved
-# in `workshop_utils.models`, so later notebooks and the benchmarks reuse it.)
+# per second beat a bigger network. (The `# @save models` mark means this definition is also
+# saved in `workshop_utils.models`, which is generated from these cells, so later notebooks
+# and the benchmarks reuse exactly what you read here.)
 
 # %%
-# The generator: z (latent_dim,) -> image (28, 28, 1)  # @save @live
+# The generator: z (latent_dim,) -> image (28, 28, 1)  # @save models @live
 def build_generator(latent_dim=64, mapping=True):
     """z (latent_dim,) -> a 28 x 28 x 1 image in [-1, 1]; mapping=False leaves out the mapping network."""
     if latent_dim < 1:
@@ -216,7 +218,7 @@ plotting.show_images(untrained_images, columns=8, title="untrained generator", s
 # in one 300-s run, coverage 9.1 of 10 digits.)
 
 # %%
-# The discriminator: image (28, 28, 1) -> one logit  # @save @live
+# The discriminator: image (28, 28, 1) -> one logit  # @save models @live
 class MinibatchStdDev(layers.Layer):
     """Append one feature map that holds how much the whole batch varies (from ProGAN).
 
@@ -295,39 +297,28 @@ print(f"L_G = {float(losses.nonsaturating_generator_loss(undecided)):.3f}")
 # are one-liners here; the conditional GAN at the end overrides them to pass labels.
 # `penalty` adds nothing yet: it is where the next section adds to $D$'s loss.)
 #
-# Three small calls keep the same step right on several GPUs, and do nothing on
-# one device. There, `fit()` runs the step on each device with its share of the batch and
-# the optimizers *add up* the devices' gradients: `replicas.share(loss)` divides each
-# device's loss by the number of devices, and `replicas.noise` gives each device its own
-# slice of one draw of $z$ (they share one seed and would otherwise draw the same $z$).
-# `optimizer.scale_loss` is where mixed precision multiplies the loss so that small
-# float16 gradients do not round to zero (the optimizer divides it back out). The
-# generator's `BatchNormalization(synchronized=True)` and `MinibatchStdDev` likewise
-# measure the whole batch across devices.
+# What is *not* the game lives in the package's `TwoPlayers` base class
+# (`workshop_utils/two_players.py`, 50 lines worth reading once): it stores $G$ and $D$,
+# gives each its optimizer in `compile`, and offers two helpers the step calls.
+# `self.noise(batch_size)` draws $z$. `self.update(optimizer, tape, loss, network)` is one
+# player's move: `tape.gradient(loss, network.trainable_weights)`, then
+# `optimizer.apply_gradients`. On one device in float32 it is exactly those two lines; on
+# several GPUs it divides each device's loss by the number of devices (the optimizers add
+# the devices' gradients up), and with mixed precision it scales the loss so that small
+# float16 gradients do not round to zero. The generator's `BatchNormalization(synchronized=True)`
+# and `MinibatchStdDev` likewise measure the whole batch across devices.
 
 # %%
-# The GAN: a keras.Model whose train_step plays one round of the game  # @save @live train_step
-class GAN(keras.Model):
+# The GAN: a keras.Model whose train_step plays one round of the game  # @save models @live train_step
+class GAN(two_players.TwoPlayers):
     """A generator and a discriminator trained against each other by ``fit()``."""
 
     def __init__(self, generator, discriminator, loss="non_saturating", seed=0):
-        super().__init__()
-        self.generator = generator
-        self.discriminator = discriminator
-        self.built = True  # G and D arrive built (fit() under a distribution strategy checks)
-        self.latent_dim = generator.inputs[0].shape[-1]  # the size of z, as G was built
+        super().__init__(generator, discriminator, seed)  # keeps G, D, latent_dim and a noise seed
         self.d_loss_fn, self.g_loss_fn = losses.get_gan_loss(loss)
-        self.seed_generator = keras.random.SeedGenerator(seed)  # noise z, reproducibly
         self.trackers = {
             name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "D(x)", "D(G(z))")
         }
-
-    def compile(self, d_optimizer, g_optimizer):
-        super().compile()
-        if keras.config.dtype_policy().name == "mixed_float16":  # float16 gradients need loss scaling
-            d_optimizer, g_optimizer = (keras.optimizers.LossScaleOptimizer(o) for o in (d_optimizer, g_optimizer))
-        self.d_optimizer = d_optimizer
-        self.g_optimizer = g_optimizer
 
     @property
     def metrics(self):  # reset by fit() at the start of every epoch
@@ -347,25 +338,21 @@ class GAN(keras.Model):
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: push l(x) up on real images, l(G(z)) down on fakes.
-        z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)  # (batch_size, latent_dim)
+        z = self.noise(batch_size)  # (batch_size, latent_dim)
         with tf.GradientTape() as tape:
             fake_images = self.generate(z, labels, training=True)
             real_logits = self.discriminate(real_images, labels, training=True)
             fake_logits = self.discriminate(fake_images, labels, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits)
             d_total = d_loss + self.penalty(real_images, labels)
-            scaled = self.d_optimizer.scale_loss(replicas.share(d_total))  # both: no-ops on one device
-        grads = tape.gradient(scaled, self.discriminator.trainable_weights)
-        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+        self.update(self.d_optimizer, tape, d_total, self.discriminator)
 
         # 2. Generator step: fresh noise; change G so that D scores its images as real.
-        z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)
+        z = self.noise(batch_size)
         with tf.GradientTape() as tape:
             fake_logits = self.discriminate(self.generate(z, labels, training=True), labels, training=True)
             g_loss = self.g_loss_fn(fake_logits)
-            scaled = self.g_optimizer.scale_loss(replicas.share(g_loss))
-        grads = tape.gradient(scaled, self.generator.trainable_weights)
-        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+        self.update(self.g_optimizer, tape, g_loss, self.generator)
 
         for name, value in [("d_loss", d_loss), ("g_loss", g_loss),
                             ("D(x)", ops.mean(ops.sigmoid(real_logits))),
@@ -388,7 +375,7 @@ class GAN(keras.Model):
 # `R1GAN` keeps the whole train step and fills in `penalty`; a plain `GAN` never computes it.
 
 # %%
-# The R1 penalty: D's squared slope at real images, added to D's loss  # @save
+# The R1 penalty: D's squared slope at real images, added to D's loss  # @save models
 class R1GAN(GAN):
     """The same game; D also pays (gamma / 2) |d l(x) / d x|^2 on real images (the R1 penalty)."""
 
@@ -522,7 +509,7 @@ display(Image(data=plotting.gif_bytes(sample_grid.frames), format="gif"))
 
 # %%
 # Score generated digits, and real digits for scale
-generated = models.generate_images(gan, params.eval_samples, seed=1)  # (eval_samples, 28, 28, 1)
+generated = sampling.generate_images(gan, params.eval_samples, seed=1)  # (eval_samples, 28, 28, 1)
 scores = {
     "generated": scorer.score(generated, real_eval),
     "real (train vs test)": scorer.score(datasets.to_unit_range(digits.x_train[: params.eval_samples]), real_eval),
@@ -610,7 +597,7 @@ def nearest_training_digit(queries):
     return index, np.sqrt(np.maximum(squared[np.arange(len(queries)), index], 0))
 
 
-drawn = models.generate_images(gan, 64, seed=11)  # (64, 28, 28, 1); 8 of them are shown
+drawn = sampling.generate_images(gan, 64, seed=11)  # (64, 28, 28, 1); 8 of them are shown
 drawn_index, drawn_distance = nearest_training_digit(drawn)
 _, real_distance = nearest_training_digit(datasets.to_unit_range(digits.x_test[:200]))  # digits G never saw
 plotting.show_images(np.concatenate([drawn[:8], train_pixels[drawn_index[:8]].reshape(-1, 28, 28, 1)]), columns=8, size=2.5,
@@ -701,7 +688,7 @@ show_direction(latent_direction(my_score), f"z + t * (more {my_score.__name__})"
 #   `discriminate` to pass the labels on.
 
 # %%
-# Conditional generator: [z, label] -> image of that digit  # @save
+# Conditional generator: [z, label] -> image of that digit  # @save models
 def build_conditional_generator(latent_dim=64, num_classes=10):
     """[z, digit label] -> a 28 x 28 x 1 image of that digit."""
     z = keras.Input((latent_dim,))
@@ -713,7 +700,7 @@ def build_conditional_generator(latent_dim=64, num_classes=10):
 
 
 # %%
-# Projection discriminator: [image, label] -> one logit  # @save
+# Projection discriminator: [image, label] -> one logit  # @save models
 def build_conditional_discriminator(num_classes=10):
     """[image, label] -> one logit: a projection discriminator, l = w.h + embed(y).h."""
     image = keras.Input((28, 28, 1))
@@ -727,7 +714,7 @@ def build_conditional_discriminator(num_classes=10):
 
 
 # %%
-# The conditional GAN: same train step, labels passed on  # @save
+# The conditional GAN: same train step, labels passed on  # @save models
 class ConditionalGAN(R1GAN):
     """The same train step; G and D are also told which digit each image shows."""
 
@@ -790,7 +777,7 @@ import ipywidgets as widgets
 
 
 def draw_digit(digit=7):
-    images = models.generate_images(cgan, 16, labels=np.full(16, digit), seed=digit)
+    images = sampling.generate_images(cgan, 16, labels=np.full(16, digit), seed=digit)
     plotting.show_images(images, columns=8, title=f"ConditionalGAN asked for a {digit}", size=2)
     plt.show()
 

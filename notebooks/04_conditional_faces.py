@@ -77,8 +77,8 @@ import tensorflow as tf
 from IPython.display import Image, display
 from keras import layers, ops
 
-from workshop_utils import (callbacks, cartoon_faces, catchup, celeba, datasets, losses, metrics, models, plotting,
-                            replicas, runtime, scorers, widgets)
+from workshop_utils import (callbacks, cartoon_faces, catchup, celeba, checks, datasets, losses, metrics, plotting,
+                            runtime, sampling, scorers, two_players, widgets)
 
 mode = runtime.setup(seed=42)
 
@@ -211,7 +211,7 @@ plotting.plot_attribute_bars(names, {"share of faces with it": share, "majority-
 # convolutions double the size each time: 4 → 8 → 16 → 32 → 64.
 
 # %%
-# The face generator: [z, attributes] -> a 64 x 64 x 3 face  # @save @live
+# The face generator: [z, attributes] -> a 64 x 64 x 3 face  # @save face_models @live
 def build_face_generator(latent_dim=64, num_attributes=40, widths=(256, 128, 64, 32)):
     """[z, attribute vector y] -> a 64 x 64 x 3 face in [-1, 1] that has those attributes."""
     if len(widths) != 4:  # a 4 x 4 start and four doublings make 64 x 64
@@ -263,7 +263,7 @@ generator.summary()
 # `benchmarks/README.md`).
 
 # %%
-# The two-headed discriminator: a face -> [real/fake logit, attribute logits]  # @save @live
+# The two-headed discriminator: a face -> [real/fake logit, attribute logits]  # @save face_models @live
 def build_face_discriminator(num_attributes=40, widths=(64, 128, 256, 256)):
     """A 64 x 64 x 3 image -> [real/fake logit (B, 1), attribute logits (B, num_attributes)].
 
@@ -313,13 +313,13 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # took the realism distance measured below from 336 to 76 and control from 0.93 to 0.985
 # (`benchmarks/README.md` has the figures). `full` mode keeps 2e-4: nobody has measured its
 # wider models on CelebA at 8e-4 yet.
-# `replicas.noise`, `replicas.share` and `scale_loss` are notebook 03's: they
-# keep the step right on several GPUs and with mixed precision, and change
-# nothing on one device.
+# As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and
+# `self.update` keep the step right on several GPUs and with mixed precision, and are
+# plain `tape.gradient` and `apply_gradients` on one device.
 
 # %%
-# The face GAN: a keras.Model whose train_step trains both players and the classifier  # @save @live train_step
-class VACGAN(keras.Model):
+# The face GAN: a keras.Model whose train_step trains both players and the classifier  # @save face_models @live train_step
+class VACGAN(two_players.TwoPlayers):
     """A conditional GAN whose discriminator is also a multi-label attribute classifier.
 
     D learns: real vs fake (hinge loss) + the attributes of real faces (binary cross-entropy).
@@ -328,29 +328,14 @@ class VACGAN(keras.Model):
     """
 
     def __init__(self, generator, discriminator, class_weight=1.0, d_steps=1, seed=0):
-        super().__init__()
-        self.generator = generator
-        self.discriminator = discriminator
-        self.latent_dim = generator.inputs[0].shape[-1]  # the size of z, as G was built
+        super().__init__(generator, discriminator, seed)  # keeps G, D, latent_dim and a noise seed
         self.class_weight = class_weight
         self.d_steps = d_steps
-        self.seed_generator = keras.random.SeedGenerator(seed)
         names = ("d_loss", "g_loss", "d_class_loss", "real_attr_acc", "fake_attr_acc")
         self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
-        self.built = True  # G and D arrive built, so a checkpoint can be restored before fit()
         asked, read = generator.inputs[1].shape[-1], discriminator.outputs[1].shape[-1]
         if asked != read:
             raise ValueError(f"G takes {asked} attributes but D's classifier reads {read}; build both for the same list.")
-
-    def compile(self, d_optimizer, g_optimizer):
-        super().compile()
-        if keras.config.dtype_policy().name == "mixed_float16":  # float16 gradients need loss scaling
-            d_optimizer, g_optimizer = (keras.optimizers.LossScaleOptimizer(o) for o in (d_optimizer, g_optimizer))
-        self.d_optimizer = d_optimizer
-        self.g_optimizer = g_optimizer
-        # Create the optimizers' moment variables now, so a checkpoint can restore them.
-        d_optimizer.build(self.discriminator.trainable_weights)
-        g_optimizer.build(self.generator.trainable_weights)
 
     @property
     def metrics(self):
@@ -361,33 +346,29 @@ class VACGAN(keras.Model):
 
     def train_step(self, data):
         real_images, attributes = data  # images: float32 in [-1, 1]; attributes: (B, K) of 0/1
-        datasets.require_scaled(real_images)  # uint8 pixels would be 127x too large
+        checks.require_scaled(real_images)  # uint8 pixels would be 127x too large
         attributes = ops.cast(attributes, "float32")
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator: hinge loss on real vs fake + BCE on the attributes of *real* faces.
         for _ in range(self.d_steps):
-            z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)  # (batch_size, latent_dim)
+            z = self.noise(batch_size)  # (batch_size, latent_dim)
             with tf.GradientTape() as tape:
                 fake_images = self.generate(z, attributes, training=True)
                 real_logit, real_attr_logits = self.discriminator(real_images, training=True)
                 fake_logit, _ = self.discriminator(fake_images, training=True)
                 class_loss = losses.multilabel_bce(attributes, real_attr_logits)
                 d_loss = losses.hinge_discriminator_loss(real_logit, fake_logit) + self.class_weight * class_loss
-                scaled = self.d_optimizer.scale_loss(replicas.share(d_loss))  # both: no-ops on one device
-            grads = tape.gradient(scaled, self.discriminator.trainable_weights)
-            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+            self.update(self.d_optimizer, tape, d_loss, self.discriminator)
 
         # 2. Generator: fool D, and make D's classifier read the attributes that were asked for.
-        z = replicas.noise(self.seed_generator, batch_size, self.latent_dim)
+        z = self.noise(batch_size)
         with tf.GradientTape() as tape:
             fake_images = self.generate(z, attributes, training=True)
             fake_logit, fake_attr_logits = self.discriminator(fake_images, training=True)
             g_loss = (losses.hinge_generator_loss(fake_logit)
                       + self.class_weight * losses.multilabel_bce(attributes, fake_attr_logits))
-            scaled = self.g_optimizer.scale_loss(replicas.share(g_loss))
-        grads = tape.gradient(scaled, self.generator.trainable_weights)
-        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+        self.update(self.g_optimizer, tape, g_loss, self.generator)
 
         def attribute_accuracy(logits):  # share of attributes read correctly
             return ops.mean(ops.cast(ops.equal(ops.cast(logits > 0, "float32"), attributes), "float32"))
@@ -529,7 +510,7 @@ print(f"independent classifier on held-out real faces: {real_reading['mean']:.3f
 # %%
 # Ask G for the attributes of held-out faces, and read them back
 requested = held.attributes
-generated = models.generate_images(gan, len(requested), requested, seed=3)
+generated = sampling.generate_images(gan, len(requested), requested, seed=3)
 control = scorer.accuracy(generated, requested)
 print(f"attribute-control accuracy: {control['mean']:.3f} (a generator that ignored y would score "
       f"about the baseline, {baseline.mean():.3f})")

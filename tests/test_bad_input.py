@@ -5,7 +5,8 @@ import keras
 import numpy as np
 import pytest
 
-from workshop_utils import callbacks, cartoon_faces, celeba, celeba_files, datasets, face_models, metrics, models, plotting, runtime, scorers
+from workshop_utils import (callbacks, cartoon_faces, celeba, celeba_files, datasets, face_models, metrics, models,
+    plotting, runtime, sampling, scorers)
 
 CASES = [
     # (call, expected words in the message)
@@ -34,7 +35,7 @@ CASES = [
     (lambda: face_models.build_face_discriminator(8, widths=(8, 8, 8, 8, 8)), "4 layer widths"),
     (lambda: face_models.VACGAN(face_models.build_face_generator(8, 8, widths=(8, 8, 8, 8)),
                            face_models.build_face_discriminator(40, widths=(8, 8, 8, 8))), "G takes 8 attributes"),
-    (lambda: models.generate_images(object(), 3, np.zeros((2, 8))), "Expected 3 labels"),
+    (lambda: sampling.generate_images(object(), 3, np.zeros((2, 8))), "Expected 3 labels"),
     (lambda: callbacks.EpochCheckpoint("somewhere", keep=0), "keep must be a positive int"),
     (lambda: callbacks.TimedEvaluation(lambda model: {}, every_seconds=0), "positive numbers of seconds"),
     (lambda: callbacks.SampleGrid(np.zeros(8)), "(N, latent_dim)"),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from workshop_utils import cartoon_faces, celeba, celeba_files, celeba_sources, datasets, runtime
+from workshop_utils import cartoon_faces, celeba, celeba_files, celeba_layout, celeba_sources, datasets, runtime
 from workshop_utils.celeba_files import CELEBA_ATTRIBUTES
 
 COUNT = 12
@@ -215,7 +215,7 @@ def test_mirror_that_is_not_parquet(tmp_path):
 # --- load_celeba: sources in order, the cache --------------------------------------------
 
 
-class Broken:
+class Broken(celeba_sources.Source):
     def __init__(self, name, error):
         self.name, self.error = name, error
         self.calls = 0
@@ -309,12 +309,12 @@ def test_a_cached_load_never_lists_the_jpegs(official, monkeypatch, tmp_path, ka
     monkeypatch.setenv("WORKSHOP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("WORKSHOP_DATA_DIR", str(official))
     assert len(celeba.load_celeba(verbose=False)) == COUNT  # preprocess and cache
-    listed, scandir = [], celeba_files.os.scandir
+    listed, scandir = [], celeba_layout.os.scandir
 
     def counting(path="."):  # records each entry as it is read
         return _Listing(scandir(path), listed)
 
-    monkeypatch.setattr(celeba_files.os, "scandir", counting)
+    monkeypatch.setattr(celeba_layout.os, "scandir", counting)
     faces = celeba.load_celeba(verbose=False)
     assert "cache" in faces.source and len(faces) == COUNT
     assert sum(name.endswith(".jpg") for name in listed) <= 2 < len(listed)  # the first JPEG of a folder, at most

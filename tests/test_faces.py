@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from keras import layers
 
-from workshop_utils import callbacks, cartoon_faces, celeba, datasets, face_models, metrics, models, plotting, runtime, scorers, widgets
+from workshop_utils import (callbacks, cartoon_faces, celeba, datasets, face_models, metrics, models, plotting,
+    runtime, sampling, scorers, widgets)
 
 
 # --- Procedural faces -----------------------------------------------------------------------
@@ -104,9 +105,9 @@ def test_two_discriminator_steps_per_generator_step():
 
 def test_generate_images_takes_attribute_vectors():
     gan = small_gan()
-    generated = models.generate_images(gan, 5, np.eye(5, 8), seed=1, batch_size=2)
+    generated = sampling.generate_images(gan, 5, np.eye(5, 8), seed=1, batch_size=2)
     assert generated.shape == (5, 64, 64, 3)
-    np.testing.assert_allclose(generated, models.generate_images(gan, 5, np.eye(5, 8), seed=1), atol=1e-5)
+    np.testing.assert_allclose(generated, sampling.generate_images(gan, 5, np.eye(5, 8), seed=1), atol=1e-5)
 
 
 # --- Checkpoints --------------------------------------------------------------------------------

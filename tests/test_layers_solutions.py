@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop_utils import callbacks, conv_arithmetic, models, plotting, solutions
+from workshop_utils import callbacks, conv_arithmetic, models, plotting, sampling, solutions
 
 
 @settings(max_examples=40, deadline=None)
@@ -51,7 +51,7 @@ def test_feature_map_grid_stretches_each_channel():
 def test_counts_must_be_positive():
     gan = models.GAN(models.build_generator(8), models.build_discriminator())
     with pytest.raises(ValueError, match="positive int"):
-        models.generate_images(gan, 0)
+        sampling.generate_images(gan, 0)
     with pytest.raises(ValueError, match="positive number of steps"):
         callbacks.LiveLossPlot(every=0)
     with pytest.raises(ValueError, match="positive number of steps or None"):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-from workshop_utils import callbacks, datasets, mnist, models, runtime
+from workshop_utils import callbacks, datasets, mnist, models, runtime, sampling
 
 
 def compiled(gan, learning_rate=2e-4):
@@ -55,7 +55,7 @@ def test_discriminator_learns_to_tell_real_from_fake(digits):
     gan = compiled(models.GAN(models.build_generator(16), models.build_discriminator()), 1e-3)
     gan.fit(datasets.image_dataset(digits[0], batch_size=32), epochs=3, verbose=0)
     real = datasets.to_unit_range(digits[0][:64])
-    fake = models.generate_images(gan, 64)
+    fake = sampling.generate_images(gan, 64)
     real_score = float(np.mean(keras.ops.sigmoid(gan.discriminator(real))))
     fake_score = float(np.mean(keras.ops.sigmoid(gan.discriminator(fake))))
     assert real_score > fake_score
@@ -66,15 +66,15 @@ def test_conditional_gan_trains_on_labelled_batches(digits):
                                          models.build_conditional_discriminator(), r1_gamma=0.0))
     history = gan.fit(datasets.image_dataset(*digits, batch_size=64), epochs=1, verbose=0)
     assert np.isfinite(history.history["g_loss"][-1])
-    images = models.generate_images(gan, 12, labels=np.arange(12) % 10)
+    images = sampling.generate_images(gan, 12, labels=np.arange(12) % 10)
     assert images.shape == (12, 28, 28, 1)
 
 
 def test_generate_images_checks_the_labels():
     gan = models.GAN(models.build_generator(8), models.build_discriminator())
-    assert models.generate_images(gan, 7, batch_size=3).shape == (7, 28, 28, 1)
+    assert sampling.generate_images(gan, 7, batch_size=3).shape == (7, 28, 28, 1)
     with pytest.raises(ValueError, match="Expected 5 labels"):
-        models.generate_images(gan, 5, labels=[1, 2])
+        sampling.generate_images(gan, 5, labels=[1, 2])
 
 
 def test_unknown_loss_is_rejected_with_a_suggestion():

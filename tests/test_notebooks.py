@@ -92,64 +92,6 @@ def test_repository_url_is_written_in_one_place():
     assert not stray, f"README names other repositories: {stray}"
 
 
-# How many definitions each notebook saves to the package with `# @save` (a notebook that
-# loses or gains one must change this too, so a dropped mark cannot pass unnoticed).
-SAVED_PER_NOTEBOOK = {"01": 3, "02": 0, "03": 8, "04": 3}
-
-
-def saved_in_notebook(path):
-    """{name: source} of the definitions in `path`'s code cells whose first line says `# @save`."""
-    saved = {}
-    for cell in code_cells(path):
-        if "@save" in cell.source.splitlines()[0]:
-            for node in ast.parse(cell.source).body:
-                if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                    saved[node.name] = ast.get_source_segment(cell.source, node)
-    return saved
-
-
-def saved_in_package():
-    """{name: (module, source)} of the package's definitions marked by a `# @save` line above them."""
-    saved = {}
-    for info in pkgutil.iter_modules(workshop_utils.__path__):
-        module = importlib.import_module(f"workshop_utils.{info.name}")
-        tree = ast.parse(source := inspect.getsource(module))
-        lines = source.splitlines()
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and lines[node.lineno - 2].strip() == "# @save":
-                assert node.name not in saved, f"{node.name} is marked @save in two package modules"
-                saved[node.name] = (module.__name__, ast.get_source_segment(source, node))
-    return saved
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_saved_definitions_match_the_package(path):
-    """Notebook -> package: each `# @save` definition is in the package, marked, verbatim."""
-    package = saved_in_package()
-    saved = saved_in_notebook(path)
-    for name, source in saved.items():
-        assert name in package, f"{name} is marked @save in {path.name} but no package definition is marked @save"
-        module, package_source = package[name]
-        assert source == package_source, f"{name} in {path.name} differs from {module}.{name}; copy one to the other"
-    assert len(saved) == SAVED_PER_NOTEBOOK[path.name[:2]], (
-        f"{path.name} saves {len(saved)} definitions ({sorted(saved)}), "
-        f"expected {SAVED_PER_NOTEBOOK[path.name[:2]]}: a `# @save` mark was dropped or added"
-    )
-
-
-def test_every_saved_package_definition_is_taught_in_exactly_one_notebook():
-    """Package -> notebook: what the package marks `# @save` is first written out in one notebook cell."""
-    where = {}
-    for path in NOTEBOOKS:
-        for name in saved_in_notebook(path):
-            where.setdefault(name, []).append(path.name)
-    for name, (module, _) in saved_in_package().items():
-        assert len(where.get(name, [])) == 1, (
-            f"{module}.{name} is marked @save, so exactly one notebook cell marked `# @save` must define "
-            f"it; found {where.get(name, [])}"
-        )
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_notebook_has_two_exercises_each_with_a_hidden_solution_that_catches_up(path):
     """An exercise: a markdown heading, a cell for the learner's answer (a name set to None),

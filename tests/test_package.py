@@ -47,3 +47,27 @@ def test_no_package_module_imports_a_notebook_benchmark_or_test():
         source = (PACKAGE / f"{name}.py").read_text()
         for word in ("notebooks", "benchmarks", "tests"):
             assert f"import {word}" not in source and f"from {word}" not in source, (name, word)
+
+
+DATA = {"datasets", "mnist", "celeba", "celeba_files", "celeba_sources", "cartoon_faces", "downloads"}
+MODEL = {"models", "face_models", "losses", "conv_arithmetic", "two_players", "replicas", "toys"}
+
+
+def test_checks_is_the_bottom_layer_and_no_model_module_imports_a_data_module():
+    assert package_imports("checks") == set(), "checks must import nothing of the package"
+    for name in MODEL & set(MODULES):
+        assert not package_imports(name) & DATA, f"{name} imports {package_imports(name) & DATA}"
+    for name in ("datasets", "metrics", "losses", "scorers", "face_models", "sampling"):
+        assert "checks" in package_imports(name), f"{name} should take its input checks from checks"
+
+
+def test_every_celeba_source_is_a_source():
+    from workshop_utils import celeba_sources
+
+    for source in celeba_sources.default_sources():
+        assert isinstance(source, celeba_sources.Source), type(source).__name__
+    import pytest
+
+    from workshop_utils import celeba
+    with pytest.raises(ValueError, match="must be celeba_sources.Source objects"):
+        celeba.load_celeba(sources=[object()])

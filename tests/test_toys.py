@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop_utils import metrics, models, plotting, toys
+from workshop_utils import metrics, models, plotting, sampling, toys
 
 
 def test_ring_centres_lie_on_the_circle_evenly():
@@ -93,7 +93,7 @@ def test_the_gan_class_trains_toy_models_too():
     points, _ = toys.ring_of_gaussians(512)
     history = gan.fit(points, batch_size=128, epochs=1, verbose=0)
     assert np.isfinite(history.history["d_loss"][-1])
-    assert models.generate_images(gan, 10).shape == (10, 2)
+    assert sampling.generate_images(gan, 10).shape == (10, 2)
 
 
 def test_2d_plots_reject_wrong_shapes():

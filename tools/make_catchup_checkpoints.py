@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from workshop_utils import callbacks, cartoon_faces, catchup, datasets, face_models, mnist, models, scorers  # noqa: E402
+from workshop_utils import (callbacks, cartoon_faces, catchup, datasets, face_models, mnist, models, sampling,
+    scorers)  # noqa: E402
 
 
 def fast_parameters(prefix: str) -> dict:
@@ -62,7 +63,7 @@ def dcgan(seed: int = 0):
     print(f"03: {p['train_steps']:,} steps on {len(train):,} real digits in {time.perf_counter() - began:.0f} s")
     scorer = scorers.digit_scorer(digits.x_train, digits.y_train, verbose=False)
     real = datasets.to_unit_range(digits.x_test[: p["eval_samples"]])
-    score = scorer.score(models.generate_images(gan, p["eval_samples"], seed=1), real)
+    score = scorer.score(sampling.generate_images(gan, p["eval_samples"], seed=1), real)
     print(f"  FD {score['fd']:.2f}, confidence {score['confidence']:.3f}, coverage {score['coverage']:.2f}")
     save_generator(gan.generator, "03_generator", 1)
 
@@ -86,7 +87,7 @@ def faces(seed: int = 0):
     print("  last epoch's means: " + ", ".join(f"{name} {values[-1]:.3f}" for name, values in history.history.items()))
     scorer = scorers.attribute_scorer(*cartoon_faces.procedural_faces(10_000, seed=3), data.names,
                                       epochs=p["scorer_epochs"], verbose=False)
-    fakes = models.generate_images(gan, len(held), held.attributes, seed=1)
+    fakes = sampling.generate_images(gan, len(held), held.attributes, seed=1)
     real_features, _ = scorer.features_and_logits(datasets.to_unit_range(held.images))
     print(f"  attribute control (independent classifier): {scorer.accuracy(fakes, held.attributes)['mean']:.3f}, "
           f"realism FD {scorer.realism(fakes, real_features):.0f}")

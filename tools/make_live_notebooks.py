@@ -103,7 +103,7 @@ def live_cells(source: str):
     if not any(_blanked(node, names) for node in definitions):
         raise SystemExit(f"an @live cell blanks nothing:\n{lines[0]}")
     first_code = _start(tree.body[0])
-    header = [re.sub(r"\s*#\s*@save\b|\s*#?\s*@live\b[\w ]*", "", line).rstrip() for line in lines[: first_code - 1]]
+    header = [re.sub(r"\s*#\s*@save\b( \w+)?|\s*#?\s*@live\b[\w ]*", "", line).rstrip() for line in lines[: first_code - 1]]
     rest = tree.body[len(definitions):]
     tail = "\n".join(lines[definitions[-1].end_lineno:]).strip("\n") if rest else ""
 

@@ -4,8 +4,9 @@
 
 Their one source of truth is pyproject.toml: ``[project.urls] Repository`` and
 ``[tool.making-faces] release`` (a git tag). This script writes them there and everywhere
-they are copied (the Colab setup cells, which install ``git+URL@TAG``, and the Colab badges,
-which open ``blob/TAG``), then re-syncs each notebook with its jupytext pair.
+they are copied (the Colab badges, which open ``blob/TAG``; the Colab setup cell, which
+installs ``git+URL@TAG``, is written into every notebook by tools/make_package.py, run here),
+then re-syncs each notebook with its jupytext pair.
 tests/test_notebooks.py checks that every copy agrees.
 """
 
@@ -44,6 +45,7 @@ def main(new_url: str, new_release: str | None) -> None:
         path.write_text(text)
     for script in sorted((ROOT / "notebooks").glob("*.py")):
         subprocess.run([sys.executable, "-m", "jupytext", "--quiet", "--sync", str(script)], check=True)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "make_package.py")], check=True)  # the setup cells
     subprocess.run([sys.executable, str(ROOT / "tools" / "make_live_notebooks.py")], check=True)  # their badges
     print(f"Repository set to {new_url}, release {new_release}, in {len(files)} files.")
 

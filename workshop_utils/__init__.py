@@ -2,6 +2,8 @@
 (``from workshop_utils import datasets, models``); each module does one job:
 
 Configuration
+    checks           the bottom layer: input checks, the course's image shapes, "did you mean"
+                     (every module may import it; it imports none of them)
     runtime          where we run, the run mode, seeds, the distribution strategy, mixed
                      precision, the data/cache/output folders:
                      every environment variable is read here (a new setting goes here)
@@ -12,13 +14,18 @@ Data (a new dataset gets its own module, returning the records in ``datasets``)
     mnist            MNIST digits: offline file, download, procedural stand-in
     celeba           CelebA: load_celeba and its cache
     celeba_files     CelebA: reading the attribute table and the JPEGs (folder, zip, parquet)
+    celeba_layout    CelebA: where its files sit in a folder (found without listing the JPEGs)
     celeba_sources   CelebA: where it comes from (offline folder, Hugging Face, Kaggle, Drive)
     downloads        bounded network waits: a stalled or trickling server is abandoned
     cartoon_faces    procedural faces with known attributes (tests, smoke runs, CPUs)
-Models and training (the notebooks' `# @save` cells, saved here verbatim)
+Models and training (conv_arithmetic, models, face_models and solutions are generated from the
+notebooks' `# @save MODULE` cells by tools/make_package.py: edit the notebook, not them)
     conv_arithmetic  how convolutions change an image's size (notebook 01)
     losses           GAN objectives as pure formulas of D's logits
     replicas         what a train step needs under tf.distribute (a loss's share, z per device)
+    two_players      what every GAN model shares that is not the game: two optimizers (loss
+                     scaling, built up front), one player's update step, z per device
+    sampling         drawing images from any GAN, in batches, as NumPy
     toys             notebook 02's 1-D and 2-D toy GANs and their measures
     models           notebook 03: DCGAN builders, GAN, R1GAN, the conditional GAN
     face_models      notebook 04: face generator, two-headed discriminator, VACGAN

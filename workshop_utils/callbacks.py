@@ -15,7 +15,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import models, plotting
+from . import plotting, sampling
 from .checkpoints import EpochCheckpoint  # noqa: F401  (callbacks.EpochCheckpoint, as before)
 
 
@@ -83,7 +83,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.z = np.asarray(z, dtype=np.float32)
         if self.z.ndim != 2:
             raise ValueError(f"Expected noise z of shape (N, latent_dim), got {self.z.shape}.")
-        self.labels = models.condition_inputs(labels)
+        self.labels = sampling.condition_inputs(labels)
         self.columns = columns
         self.show = _in_notebook() if show is None else show
         self.frames = []
@@ -323,5 +323,5 @@ class QualityTracker(TimedEvaluation):
         self.seed = seed
 
     def _score(self, model):
-        images = models.generate_images(model, self.num_samples, self.labels, seed=self.seed)
+        images = sampling.generate_images(model, self.num_samples, self.labels, seed=self.seed)
         return self.scorer.score(images, real_features=self.real_features)

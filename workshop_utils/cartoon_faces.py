@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .datasets import Faces, is_count
+from .checks import FACE_SIZE, is_count
+from .datasets import Faces
 
 #: The attributes a procedural face has, named as in CelebA's ``list_attr_celeba.txt``.
 FACE_ATTRIBUTES = (
@@ -63,7 +64,7 @@ def _paint(canvas, coverage, colour):
     return canvas
 
 
-def render_faces(attributes, seed: int = 0, size: int = 64) -> np.ndarray:
+def render_faces(attributes, seed: int = 0, size: int = FACE_SIZE) -> np.ndarray:
     """Paint one face per attribute row (FACE_ATTRIBUTES order, 0/1) -> uint8 (N, size, size, 3).
 
     Pose, head shape, colours and background vary at random (deterministic for a seed);
@@ -168,7 +169,7 @@ def render_faces(attributes, seed: int = 0, size: int = 64) -> np.ndarray:
 
     canvas += rng.normal(0, 0.015, size=canvas.shape).astype(np.float32)  # a little sensor noise
     images = np.clip(np.round(canvas.transpose(1, 2, 3, 0) * 255), 0, 255).astype(np.uint8)
-    if size != 64:
+    if size != 64:  # the drawing grid's size
         from PIL import Image
 
         images = np.stack([np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
@@ -176,7 +177,7 @@ def render_faces(attributes, seed: int = 0, size: int = 64) -> np.ndarray:
     return images
 
 
-def procedural_faces(count: int, seed: int = 0, size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+def procedural_faces(count: int, seed: int = 0, size: int = FACE_SIZE) -> tuple[np.ndarray, np.ndarray]:
     """``count`` procedural faces (uint8, N x size x size x 3) and their attributes (uint8 0/1,
     N x 8, in FACE_ATTRIBUTES order). Deterministic for a seed. Not CelebA: a stand-in."""
     attributes = sample_face_attributes(count, seed=seed)

@@ -18,8 +18,9 @@ import numpy as np
 
 from . import runtime
 from .celeba_files import CELEBA_ATTRIBUTES, IMAGE_SIZE
-from .celeba_sources import KAGGLE_HANDLE, SourceFailed, default_sources, first_line
-from .datasets import DataUnavailableError, Faces, is_count
+from .celeba_sources import KAGGLE_HANDLE, Source, SourceFailed, default_sources, first_line
+from .checks import is_count
+from .datasets import DataUnavailableError, Faces
 from .downloads import Abandoned
 from .files import CACHE_SETTING, write_or_warn
 
@@ -81,7 +82,7 @@ def _write_cache(folder, images, attributes, source, complete) -> bool:
         np.save(temporary / "attributes.npy", attributes)
         (temporary / "meta.json").write_text(json.dumps({
             "version": CACHE_VERSION, "count": len(images), "names": list(CELEBA_ATTRIBUTES),
-            "source": source.name, "identity": getattr(source, "identity", source.name),
+            "source": source.name, "identity": source.identity or source.name,
             "complete": complete, "checksum": _checksum(images, attributes)}))
 
     return write_or_warn(folder, write, "the CelebA cache", needed=images.nbytes + attributes.nbytes,
@@ -104,7 +105,7 @@ def _wanted_identity(sources):
     its data without a download (an offline folder holding CelebA's files); else None (any
     source: the network sources all serve the same CelebA)."""
     for source in sources:
-        identity = source.local_identity() if hasattr(source, "local_identity") else None
+        identity = source.local_identity()
         if identity:
             return identity
     return None
@@ -120,6 +121,10 @@ def load_celeba(limit: int | None = None, sources=None, verbose: bool = True) ->
         raise ValueError(f"limit must be a positive int or None (all images), got {limit!r}.")
     limit = None if limit is None else int(limit)  # np.int64(100) works like 100
     sources = default_sources() if sources is None else list(sources)
+    for source in sources:
+        if not isinstance(source, Source):
+            raise ValueError(f"sources must be celeba_sources.Source objects (OfflineFolder(path), "
+                             f"HuggingFaceMirror(), ...), got {type(source).__name__}.")
     wanted = _wanted_identity(sources)
     for candidate in _cache_candidates(limit):
         if candidate.is_dir():

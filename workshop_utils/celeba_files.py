@@ -6,10 +6,11 @@ which file; nothing here touches the network (``celeba_sources``) or the cache (
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
+
+from .checks import FACE_SIZE
 
 #: CelebA's 40 attributes, in the order of the official ``list_attr_celeba.txt``.
 CELEBA_ATTRIBUTES = (
@@ -21,7 +22,7 @@ CELEBA_ATTRIBUTES = (
     "Wavy_Hair", "Wearing_Earrings", "Wearing_Hat", "Wearing_Lipstick", "Wearing_Necklace",
     "Wearing_Necktie", "Young",
 )
-IMAGE_SIZE = 64
+IMAGE_SIZE = FACE_SIZE
 CROP_FRACTION = 148 / 178  # the centre square that holds the face of an aligned 178 x 218 photo
 
 
@@ -194,67 +195,6 @@ def _preprocessed(items, count, attributes, verbose):
     """(images, attributes) with the rows of any undecodable image left out of both."""
     images, kept = _preprocess(items, count, "Preprocessing CelebA", verbose)
     return images, (attributes if kept is None else attributes[kept])
-
-
-ATTRIBUTE_FILES = ("list_attr_celeba.txt", "list_attr_celeba.csv")
-IMAGE_FOLDER, IMAGE_ZIP = "img_align_celeba", "img_align_celeba.zip"
-
-
-def _holds_jpegs(folder) -> bool:
-    """Whether ``folder`` has a .jpg directly in it, read lazily: it stops at the first one,
-    so a folder of 202,599 JPEGs costs a few entries, not a listing of all of them (each
-    entry a round trip on a network file system such as a mounted Google Drive)."""
-    try:
-        with os.scandir(folder) as entries:
-            return any(entry.name.lower().endswith(".jpg") for entry in entries)
-    except OSError:
-        return False
-
-
-def _walk_for_celeba(root: Path):
-    """The attribute files, image zips and JPEG folders under ``root``: every folder is listed
-    except an ``img_align_celeba`` folder that holds JPEGs, which is recorded, not entered."""
-    attribute_files, zips, folders = [], [], []
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError:
-            continue  # unreadable: as rglob, skip it
-        for entry in entries:
-            path = Path(entry.path)
-            if entry.is_dir():
-                if entry.name == IMAGE_FOLDER and _holds_jpegs(path):
-                    folders.append(path)
-                else:
-                    pending.append(path)
-            elif entry.name in ATTRIBUTE_FILES:
-                attribute_files.append(path)
-            elif entry.name == IMAGE_ZIP:
-                zips.append(path)
-    return attribute_files, zips, folders
-
-
-def find_celeba_files(root):
-    """(images, attribute file, spare zip) under ``root``: images is an ``img_align_celeba``
-    folder of JPEGs or ``img_align_celeba.zip``; the attribute file is the .txt or the Kaggle
-    .csv; the spare zip is the zip when a folder was found beside it (None otherwise), used
-    if the folder turns out incomplete (a half-finished extraction). The JPEGs themselves are
-    never listed here (``benchmarks/offline_folder.py`` measures what that saves)."""
-    root = Path(root)
-    attribute_files, zips, folders = _walk_for_celeba(root)
-    attribute_files.sort(key=lambda p: (ATTRIBUTE_FILES.index(p.name), p))  # the .txt first, as before
-    if not attribute_files:
-        raise FileNotFoundError(f"no list_attr_celeba.txt (or .csv) under {root}")
-    zips.sort()
-    folders.sort(key=lambda p: (len(p.parts), p))
-    if folders:
-        return folders[0], attribute_files[0], (zips[0] if zips else None)
-    if zips:
-        return zips[0], attribute_files[0], None
-    raise FileNotFoundError(f"no img_align_celeba folder of JPEGs or img_align_celeba.zip under {root}")
 
 
 def read_celeba_files(images_path, attributes_path, limit: int | None = None, verbose: bool = True,

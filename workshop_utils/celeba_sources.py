@@ -12,7 +12,8 @@ from pathlib import Path
 
 from . import runtime
 from .downloads import CONNECT_TIMEOUT, READ_TIMEOUT, Abandoned, bounded, quiet_clients, reachable
-from .celeba_files import file_identity, find_celeba_files, looks_like_html, read_celeba_files, read_celeba_parquet
+from .celeba_files import file_identity, looks_like_html, read_celeba_files, read_celeba_parquet
+from .celeba_layout import find_celeba_files
 
 HF_REPOSITORY = "flwrlabs/celeba"  # parquet: image + celeb_id + the 40 attributes as booleans
 KAGGLE_HANDLE = "jessicali9530/celeba-dataset"  # img_align_celeba/ + list_attr_celeba.csv
@@ -26,7 +27,24 @@ class SourceFailed(Exception):
     """One source could not provide CelebA; the message is one line saying why."""
 
 
-class NetworkSource:
+class Source:
+    """Where CelebA can come from. A source has a ``name`` (for messages) and ``load(limit,
+    workdir, verbose)``, which returns (uint8 images (N, 64, 64, 3), uint8 attributes (N, 40))
+    or raises :class:`SourceFailed` with one line. After a load, ``identity`` names the data
+    read (the cache records it); ``local_identity()`` names it without a download, or None
+    (a network source: every mirror serves the same CelebA)."""
+
+    name = "a CelebA source"
+    identity = None
+
+    def local_identity(self):
+        return None
+
+    def load(self, limit, workdir, verbose):
+        raise NotImplementedError(f"{type(self).__name__} must define load(limit, workdir, verbose).")
+
+
+class NetworkSource(Source):
     """What the network sources share: each download runs inside :func:`downloads.bounded`,
     abandoned when the last ``window`` seconds brought under ``min_rate`` bytes a second, and
     with ``verbose=False`` the clients' own retry lines and progress bars are silenced."""
@@ -47,7 +65,7 @@ def _find_files(root):
         raise SourceFailed(str(error)) from None
 
 
-class OfflineFolder:
+class OfflineFolder(Source):
     """The offline folder (``WORKSHOP_DATA_DIR`` unless a path is given): a cache folder this
     module wrote, or the official files (or the Kaggle copy) placed by hand."""
 

@@ -7,16 +7,11 @@ faces). A new dataset gets a new module that returns the records defined here.
 
 from __future__ import annotations
 
-import difflib
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-
-def is_count(value) -> bool:
-    """True for a whole number that is not a boolean: 3 or np.int64(3), not True, 3.0 or "3"."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+from .checks import FACE_SIZE, did_you_mean, is_count, require_scaled  # noqa: F401  (datasets.is_count, .require_scaled: as before)
 
 
 class DataUnavailableError(RuntimeError):
@@ -41,7 +36,7 @@ class Faces:
         return len(self.images)
 
     def __repr__(self) -> str:
-        return f"Faces({len(self)} images of 64x64x3, {len(self.names)} attributes, source={self.source!r})"
+        return f"Faces({len(self)} images of {FACE_SIZE}x{FACE_SIZE}x3, {len(self.names)} attributes, source={self.source!r})"
 
     def split(self, held_out: int):
         """(train, held_out) Faces: the last ``held_out`` faces are kept for evaluation."""
@@ -57,9 +52,8 @@ def attribute_index(names, name: str) -> int:
     names = tuple(names)
     if name in names:
         return names.index(name)
-    close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.5)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise ValueError(f"Unknown attribute {name!r}.{hint} Known attributes: {', '.join(names)}.")
+    raise ValueError(f"Unknown attribute {name!r}.{did_you_mean(name, names, cutoff=0.5)} "
+                     f"Known attributes: {', '.join(names)}.")
 
 
 def attribute_vector(names, on=(), off=(), base=None) -> np.ndarray:
@@ -130,19 +124,6 @@ def to_unit_range(images: np.ndarray) -> np.ndarray:
     if images.ndim != 4:
         raise ValueError(f"Expected images of shape (N, H, W) or (N, H, W, C), got {images.shape}.")
     return images.astype(np.float32) / 127.5 - 1.0
-
-
-def require_scaled(images, what: str = "real images") -> None:
-    """Refuse integer pixels (uint8, 0 to 255) where a model expects float32 in [-1, 1].
-
-    A Keras model silently casts uint8 input to float and trains on values 127 times too
-    large, so the train steps check their batches' dtype: known when the step is traced,
-    it costs nothing per step."""
-    dtype = getattr(images, "dtype", None)
-    dtype = np.dtype(getattr(dtype, "as_numpy_dtype", dtype))  # tf.DType or NumPy dtype
-    if dtype.kind in "uib":
-        raise ValueError(f"The {what} are {dtype.name} pixels (0 to 255?); the model expects float32 in "
-                         f"[-1, 1]. Scale them with datasets.to_unit_range, or feed datasets.attribute_dataset.")
 
 
 def image_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = True, seed: int = 0):

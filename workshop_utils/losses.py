@@ -9,9 +9,9 @@ to be *minimised*. We use ``log sigmoid(l) = -softplus(-l)`` and
 
 from __future__ import annotations
 
-import difflib
-
 from keras import ops
+
+from .checks import did_you_mean
 
 
 def _check_logits(*logits):
@@ -106,7 +106,5 @@ GAN_LOSSES = {
 def get_gan_loss(name: str):
     """``(discriminator_loss, generator_loss)`` for a GAN objective by name."""
     if name not in GAN_LOSSES:
-        close = difflib.get_close_matches(str(name), GAN_LOSSES, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"Unknown GAN loss {name!r}; expected one of {sorted(GAN_LOSSES)}.{hint}")
+        raise ValueError(f"Unknown GAN loss {name!r}; expected one of {sorted(GAN_LOSSES)}.{did_you_mean(name, GAN_LOSSES)}")
     return GAN_LOSSES[name]

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from . import runtime
-from .datasets import DataUnavailableError, is_count
+from .checks import DIGIT_SIZE, is_count
+from .datasets import DataUnavailableError
 from .downloads import Abandoned, bounded
 
 MNIST_FILE = "mnist.npz"
@@ -60,7 +61,7 @@ def read_mnist_npz(path: str | os.PathLike) -> Digits:
         raise ValueError(f"{path} lacks the arrays {missing}; keras' mnist.npz has {list(MNIST_KEYS)}.")
     for split in ("train", "test"):
         images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
-        if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
+        if images.ndim != 3 or images.shape[1:] != (DIGIT_SIZE, DIGIT_SIZE) or images.dtype != np.uint8:
             raise ValueError(
                 f"{path}: x_{split} should be uint8 of shape (N, 28, 28), "
                 f"got {images.dtype} {images.shape}."
@@ -158,7 +159,7 @@ _DIGIT_STROKES = {
 }
 
 
-def procedural_digits(count: int, seed: int = 0, size: int = 28) -> tuple[np.ndarray, np.ndarray]:
+def procedural_digits(count: int, seed: int = 0, size: int = DIGIT_SIZE) -> tuple[np.ndarray, np.ndarray]:
     """``count`` digit-like images (uint8, count x size x size) with balanced labels 0-9.
 
     Deterministic for a given seed. Not MNIST: a stand-in that needs no network.

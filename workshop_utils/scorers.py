@@ -13,6 +13,7 @@ import numpy as np
 from keras import layers
 
 from . import runtime
+from .checks import DIGIT_SHAPE, FACE_SHAPE
 from .datasets import to_unit_range
 from .files import CACHE_SETTING, write_or_warn
 from .metrics import check_attributes, check_face_images, check_images, class_coverage, frechet_distance, mean_confidence
@@ -24,7 +25,7 @@ def build_digit_classifier(num_classes: int = 10):
     """A small CNN for 28 x 28 digits in [-1, 1]; its 'features' layer feeds the FD."""
     return keras.Sequential(
         [
-            keras.Input((28, 28, 1)),
+            keras.Input(DIGIT_SHAPE),
             layers.Conv2D(32, 3, activation="relu"),
             layers.MaxPooling2D(),
             layers.Conv2D(64, 3, activation="relu"),
@@ -88,7 +89,7 @@ def digit_scorer(images, labels, epochs: int = 5, seed: int = 0, verbose: bool =
     """
     images = np.asarray(images)
     labels = np.asarray(labels)
-    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != DIGIT_SHAPE[:2]:
         raise ValueError(f"Expected uint8 digits of shape (N, 28, 28), got {images.dtype} {images.shape}.")
     if labels.shape != (len(images),):
         raise ValueError(f"Expected one label per image, shape ({len(images)},), got {labels.shape}.")
@@ -135,7 +136,7 @@ def build_attribute_classifier(num_attributes: int):
     """A small CNN that reads K binary attributes from a 64 x 64 x 3 face in [-1, 1] (logits out)."""
     return keras.Sequential(
         [
-            keras.Input((64, 64, 3)),
+            keras.Input(FACE_SHAPE),
             layers.Conv2D(32, 3, padding="same", activation="relu"),
             layers.MaxPooling2D(),  # 32 x 32
             layers.Conv2D(64, 3, padding="same", activation="relu"),
@@ -198,7 +199,7 @@ def attribute_scorer(images, attributes, names, epochs: int = 4, seed: int = 0,
     """An :class:`AttributeScorer` trained on these real uint8 faces (N, 64, 64, 3) and their
     0/1 attributes; trained once per distinct training set and cached like the digit classifier."""
     images = np.asarray(images)
-    if images.dtype != np.uint8 or images.ndim != 4 or images.shape[1:] != (64, 64, 3):
+    if images.dtype != np.uint8 or images.ndim != 4 or images.shape[1:] != FACE_SHAPE:
         raise ValueError(f"Expected uint8 faces of shape (N, 64, 64, 3), got {images.dtype} {images.shape}.")
     attributes = check_attributes(attributes, count=len(images), num_attributes=len(names))
     # The version names the architecture: change it with build_attribute_classifier.

@@ -1,0 +1,58 @@
+"""What every GAN model of the course shares that is not the game itself: :class:`TwoPlayers`.
+
+A GAN's ``train_step`` (notebooks 03 and 04) is the lesson: draw z, score real and fake
+images, compute each player's loss, take a step. Around it sits plumbing that a real run
+needs and a learner need not type:
+
+- two optimizers, wrapped for loss scaling when mixed precision is on (float16 gradients
+  would round to zero), and built before ``fit`` so a checkpoint can restore their moments;
+- :meth:`TwoPlayers.update`: one player's gradient step, right on any number of devices (each
+  replica's loss is its share of the global mean, see ``replicas.share``) and in float16
+  (the loss scale enters the backward pass; the optimizer divides it back out);
+- :meth:`TwoPlayers.noise`: z for this device's slice of the batch (``replicas.noise``).
+
+On one device in float32 all three do nothing more than the textbook step:
+``tape.gradient(loss, weights)`` then ``optimizer.apply_gradients``.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from . import replicas
+
+
+class TwoPlayers(keras.Model):
+    """A generator and a discriminator, each with its optimizer; subclasses write ``train_step``."""
+
+    def __init__(self, generator, discriminator, seed=0):
+        super().__init__()
+        self.generator = generator
+        self.discriminator = discriminator
+        self.built = True  # G and D arrive built (fit() under a strategy checks; a checkpoint loads before fit)
+        self.latent_dim = generator.inputs[0].shape[-1]  # the size of z, as G was built
+        self.seed_generator = keras.random.SeedGenerator(seed)  # noise z, reproducibly
+
+    def compile(self, d_optimizer, g_optimizer):
+        super().compile()
+        if keras.config.dtype_policy().name == "mixed_float16":  # float16 gradients need loss scaling
+            d_optimizer, g_optimizer = (keras.optimizers.LossScaleOptimizer(o) for o in (d_optimizer, g_optimizer))
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        # Create the optimizers' moment variables now, so a checkpoint can restore them.
+        d_optimizer.build(self.discriminator.trainable_weights)
+        g_optimizer.build(self.generator.trainable_weights)
+
+    def noise(self, batch_size):
+        """z of shape (batch_size, latent_dim) for this device's share of the batch."""
+        return replicas.noise(self.seed_generator, batch_size, self.latent_dim)
+
+    def update(self, optimizer, tape, loss, network):
+        """One gradient step of ``network``'s weights down ``loss``, which ``tape`` recorded."""
+        weights = network.trainable_weights
+        # d(loss * scale / replicas) / d weights, with the loss as the tape recorded it: the scale
+        # is 1 or mixed precision's loss scale, and each replica's loss is its share of the mean.
+        scale = replicas.share(optimizer.scale_loss(ops.ones((), dtype=loss.dtype)))
+        gradients = tape.gradient(loss, weights, output_gradients=scale)
+        optimizer.apply_gradients(zip(gradients, weights))
