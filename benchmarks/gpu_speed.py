@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -24,11 +26,15 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from workshop_utils import face_models, models  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from notebook_settings import teaching_parameters  # noqa: E402  (the notebooks' own settings)
 
-# notebook 03 and 04's full-mode settings (tests/test_benchmarks.py keeps them in step)
-DCGAN = dict(latent_dim=64, batch_size=64, learning_rate=5e-4, beta_1=0.5, r1_gamma=1.0)
-FACES = dict(latent_dim=64, batch_size=100, g_widths=(512, 256, 128, 64), d_widths=(64, 128, 256, 512),
-             num_attributes=40, d_learning_rate=2e-4, g_learning_rate=2e-4, beta_1=0.0)
+# notebook 03 and 04's full-mode settings, read from the notebooks
+_DIGITS, _FACES = teaching_parameters("03", "full"), teaching_parameters("04", "full")
+DCGAN = {name: _DIGITS[name] for name in ("latent_dim", "batch_size", "learning_rate", "beta_1", "r1_gamma")}
+FACES = {name: _FACES[name] for name in ("latent_dim", "batch_size", "g_widths", "d_widths", "d_learning_rate",
+                                         "g_learning_rate", "beta_1")}
+FACES["num_attributes"] = 40  # CelebA's, as full mode trains on
 
 
 def build(name):

@@ -64,15 +64,19 @@ class OneDeviceBatchNormalization(keras.layers.BatchNormalization):
 
 keras.layers.BatchNormalization = OneDeviceBatchNormalization  # the builders look it up when called
 
-# The notebooks' settings per mode (notebook 03's and 04's parameters cells).
-FACE_WIDTHS = {"full": ((512, 256, 128, 64), (64, 128, 256, 512)),
-               "fast": ((128, 64, 32, 16), (16, 32, 64, 128))}
-FACE_BATCH = 100
-FACE_LATENT = 64
+# The notebooks' settings per mode, read from notebook 03's and 04's parameters cells.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from notebook_settings import teaching_parameters  # noqa: E402
+
+_FACES = {mode: teaching_parameters("04", mode) for mode in ("full", "fast")}
+_DIGITS = teaching_parameters("03", "full")
+FACE_WIDTHS = {mode: (tuple(p["g_widths"]), tuple(p["d_widths"])) for mode, p in _FACES.items()}
+FACE_BATCH = _FACES["full"]["batch_size"]
+FACE_LATENT = _FACES["full"]["latent_dim"]
 FACE_ATTRIBUTES = 40  # CelebA's
-DIGIT_BATCH = 64
-DIGIT_LATENT = 64
-DIGIT_R1 = 1.0
+DIGIT_BATCH = _DIGITS["batch_size"]
+DIGIT_LATENT = _DIGITS["latent_dim"]
+DIGIT_R1 = _DIGITS["r1_gamma"]
 
 
 def _state(model):

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from pathlib import Path
 import warnings
 import time
 
@@ -30,6 +32,8 @@ import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
 
 from workshop_utils import callbacks, datasets, mnist, models, sampling, scorers  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from notebook_settings import teaching_parameters  # noqa: E402  (the notebooks' own settings)
 
 
 def tutorial_generator():
@@ -75,8 +79,8 @@ class TutorialGAN(models.GAN):
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
 
-# The notebook's settings (notebook 03, "Teaching parameters").
-NOTEBOOK = dict(latent_dim=64, batch_size=64, learning_rate=5e-4, beta_1=0.5, r1_gamma=1.0)
+# The notebook's settings, read from notebook 03's "Teaching parameters" (the same in every mode).
+NOTEBOOK = {name: teaching_parameters("03", "fast")[name] for name in ("latent_dim", "batch_size", "learning_rate", "beta_1", "r1_gamma")}
 
 
 def build(name):

@@ -13,7 +13,9 @@ import argparse
 import json
 import os
 import warnings
+import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 warnings.filterwarnings("ignore", message="`shuffle=True` was passed")  # our pipelines shuffle
@@ -23,14 +25,17 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from workshop_utils import models, sampling, toys  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from notebook_settings import assigned, call_keywords  # noqa: E402  (the notebooks' own settings)
 
-# The settings notebook 02 contrasts (the notebook's "Teaching parameters" use the same).
+# The settings notebook 02 contrasts, read from it; covering_sn adds spectral normalisation.
+_TAUGHT = assigned("02", "settings")
 SETTINGS = {
-    "collapsing": dict(loss="non_saturating", spectral_norm=False, g_learning_rate=5e-3, d_learning_rate=5e-4),
-    "covering": dict(loss="non_saturating", spectral_norm=False, g_learning_rate=1e-3, d_learning_rate=1e-3),
-    "covering_sn": dict(loss="non_saturating", spectral_norm=True, g_learning_rate=1e-3, d_learning_rate=1e-3),
+    "collapsing": dict(loss="non_saturating", **_TAUGHT["G 10x faster than D"]),
+    "covering": dict(loss="non_saturating", **_TAUGHT["balanced"]),
 }
-RING = dict(modes=8, radius=2.0, std=0.05)
+SETTINGS["covering_sn"] = {**SETTINGS["covering"], "spectral_norm": True}
+RING = {k: v for k, v in call_keywords("02", "toys.ring_of_gaussians", having="radius").items() if k != "seed"}
 
 
 def train_toy(loss, spectral_norm, seed, steps, batch_size=256, d_learning_rate=1e-3, g_learning_rate=1e-3,

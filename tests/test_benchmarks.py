@@ -1,11 +1,15 @@
-"""The benchmarks measure the models the notebooks teach: their settings are read from the
-notebooks' teaching-parameter cells and compared with the benchmarks' own copies."""
+"""The benchmarks measure the models the notebooks teach: they read their settings from the
+notebooks with the one shared reader (tools/notebook_settings.py), and every configuration
+they would train is built and trained for a few steps here."""
 
 import ast
 import importlib.util
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from notebook_settings import assigned, call_keywords, teaching_parameters  # noqa: E402
 
 
 def benchmark(name):
@@ -13,24 +17,6 @@ def benchmark(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # the scripts only define things unless run as __main__
     return module
-
-
-def notebook_tree(prefix):
-    return ast.parse(next((ROOT / "notebooks").glob(f"{prefix}_*.py")).read_text())
-
-
-def teaching_parameters(prefix):
-    """The keyword arguments of the notebook's `runtime.scaled(...)` call, as Python values
-    (expressions may use the notebook's literal settings, such as notebook 04's ``room = True``)."""
-    tree = notebook_tree(prefix)
-    names = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
-             if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
-             and isinstance(node.value, ast.Constant)}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and ast.unparse(node.func) == "runtime.scaled":
-            return {keyword.arg: eval(compile(ast.Expression(keyword.value), f"notebook {prefix}", "eval"),
-                                      {"__builtins__": {}}, names) for keyword in node.keywords}
-    raise AssertionError(f"notebook {prefix} has no runtime.scaled(...) cell")
 
 
 def in_mode(value, mode):
@@ -55,16 +41,10 @@ def test_faces_benchmark_default_is_notebook_04s_cpu_settings():
 
 def test_toy_benchmark_runs_notebook_02s_mode_collapse_settings():
     toy = benchmark("toy_modes")
-    tree = notebook_tree("02")
-    node = next(node for node in ast.walk(tree)
-                if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "settings")
-    settings = eval(compile(ast.Expression(node.value), "notebook 02", "eval"), {"__builtins__": {}, "dict": dict})
+    settings = assigned("02", "settings")
     for taught, ours in [("G 10x faster than D", "collapsing"), ("balanced", "covering")]:
         assert {key: toy.SETTINGS[ours][key] for key in settings[taught]} == settings[taught]
-    ring_call = next(node for node in ast.walk(tree) if isinstance(node, ast.Call)
-                     and ast.unparse(node.func) == "toys.ring_of_gaussians" and node.keywords
-                     and any(k.arg == "radius" for k in node.keywords))
-    ring = {k.arg: ast.literal_eval(k.value) for k in ring_call.keywords if k.arg != "seed"}
+    ring = {k: v for k, v in call_keywords("02", "toys.ring_of_gaussians", having="radius").items() if k != "seed"}
     assert ring == toy.RING
     assert teaching_parameters("02")["batch_size"] == 256 == toy.train_toy.__defaults__[0]
 
@@ -79,18 +59,15 @@ def test_gpu_speed_benchmark_times_notebooks_03_and_04s_full_mode_models():
     assert speed.FACES["num_attributes"] == 40  # CelebA's, as full mode trains on
 
 
-def test_the_jax_speed_benchmark_times_the_notebooks_widths_and_batches():
+def test_the_jax_speed_benchmark_reads_the_notebooks_widths_and_batches():
+    """It runs where there is no TensorFlow, so it is checked by reading it: it takes its
+    settings from the shared reader, and none of its own."""
     source = (ROOT / "benchmarks" / "gpu_speed_jax.py").read_text()
-    constants = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(source).body
+    assert "from notebook_settings import teaching_parameters" in source
+    constants = [node.targets[0].id for node in ast.parse(source).body
                  if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
-                 and node.targets[0].id.isupper() and node.targets[0].id != "STUB"}
-    faces, digits = teaching_parameters("04"), teaching_parameters("03")
-    for mode in ("full", "fast"):
-        assert constants["FACE_WIDTHS"][mode] == (in_mode(faces["g_widths"], mode), in_mode(faces["d_widths"], mode))
-    assert constants["FACE_BATCH"] == in_mode(faces["batch_size"], "full")
-    assert constants["FACE_LATENT"] == faces["latent_dim"]
-    assert (constants["DIGIT_BATCH"], constants["DIGIT_LATENT"], constants["DIGIT_R1"]) == (
-        digits["batch_size"], digits["latent_dim"], digits["r1_gamma"])
+                 and node.targets[0].id.isupper() and isinstance(node.value, ast.Constant)]
+    assert set(constants) <= {"FACE_ATTRIBUTES"}, f"literal settings in gpu_speed_jax.py: {constants}"
 
 
 def test_every_benchmark_configuration_builds_and_trains_a_few_steps():

@@ -2,12 +2,18 @@
 code as a learner's own checkpoint, trained (they draw something other than an untrained
 network's noise), and a model of another shape gets a clear error."""
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from workshop_utils import cartoon_faces, catchup, face_models, models
 
-FAST_FACE_WIDTHS = (128, 64, 32, 16)  # notebook 04's fast-mode generator
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from notebook_settings import teaching_parameters  # noqa: E402
+
+FAST_FACE_WIDTHS = tuple(teaching_parameters("04", "fast")["g_widths"])  # what the catch-up generator was trained with
 
 
 def test_every_catch_up_checkpoint_is_shipped_and_small():

@@ -12,7 +12,6 @@ what each scores; copy those lines into workshop_utils/catchup/README.md.
 
 from __future__ import annotations
 
-import ast
 import os
 import shutil
 import sys
@@ -22,20 +21,19 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from workshop_utils import (callbacks, cartoon_faces, catchup, datasets, face_models, mnist, models, sampling,
     scorers)  # noqa: E402
+from notebook_settings import teaching_parameters  # noqa: E402
 
 
 def fast_parameters(prefix: str) -> dict:
     """The ``fast`` values of notebook ``prefix``'s teaching parameters."""
-    tree = ast.parse(next((ROOT / "notebooks").glob(f"{prefix}_*.py")).read_text())
-    call = next(node for node in ast.walk(tree) if isinstance(node, ast.Call) and ast.unparse(node.func) == "runtime.scaled")
-    values = {keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords}
-    return {name: value["fast"] if isinstance(value, dict) else value for name, value in values.items()}
+    return teaching_parameters(prefix, "fast")
 
 
 def save_generator(generator, name: str, epoch: int) -> Path:

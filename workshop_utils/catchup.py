@@ -26,7 +26,7 @@ from .files import atomic_path, via_local_disk, write_or_warn
 FOLDER = Path(__file__).resolve().parent / "catchup"
 TRAINED = {  # name: what it was trained on, for the messages
     "03_generator": "notebook 03's generator (latent_dim 64), fast settings, real MNIST",
-    "04_generator_procedural": "notebook 04's generator in fast mode: procedural faces, widths (128, 64, 32, 16)",
+    "04_generator_procedural": "notebook 04's generator in fast mode (its widths), trained on procedural faces",
 }
 GENERATOR_FILE = "generator.weights.h5"  # what notebook 04 saves after training, to share
 
