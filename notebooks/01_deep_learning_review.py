@@ -38,6 +38,7 @@ import sys
 
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
 RELEASE = "v0.3.0"  # a git tag, never a branch: everyone in the room runs the same code
+WHEEL = ""  # only if GitHub fails: the path of the workshop_utils .whl file your instructor shares
 if "google.colab" in sys.modules:
     import importlib.util, shutil, subprocess, time
     from importlib.metadata import version
@@ -46,9 +47,14 @@ if "google.colab" in sys.modules:
         raise SystemExit("This Colab runtime has no TensorFlow (a TPU runtime?). The course runs on a GPU: "
                          "Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.")
     started = time.perf_counter()
-    package = f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
-    print(f"Installed workshop_utils {version('workshop_utils')} ({RELEASE}) in {time.perf_counter() - started:.0f} s")
+    package = WHEEL or f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], capture_output=True, text=True)
+    if pip.returncode:
+        raise SystemExit(f"Could not install {package}:\n{pip.stderr.strip()[-600:]}\nWhat to do: check the "
+                         f"network (and that the tag {RELEASE} exists); if GitHub is blocked or throttled, "
+                         "ask your instructor for the workshop_utils .whl file, upload it (Files panel) or "
+                         "mount Drive, set WHEEL = '<its path>' in this cell and run it again.")
+    print(f"Installed workshop_utils {version('workshop_utils')} ({WHEEL or RELEASE}) in {time.perf_counter() - started:.0f} s")
     if not shutil.which("nvidia-smi") or subprocess.run(["nvidia-smi"], capture_output=True).returncode:
         print("!" * 88 + "\nNO GPU: Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.\n" + "!" * 88)
 
@@ -327,39 +333,42 @@ print(f"test accuracy: {my_classifier.evaluate(x_test, y_test, verbose=0)[1]:.3f
 
 # %% [markdown]
 # ## 4. Convolution and transposed convolution: the arithmetic
-# A convolution with kernel $k$ and stride $s$ over a length-$n$ input (per spatial axis)
-# gives
-#
-# - `"valid"` (no padding): $\lfloor (n - k)/s \rfloor + 1$,
-# - `"same"` (zero padding so every input position is used): $\lceil n / s \rceil$.
+# A convolution slides a window of width $k$ (the kernel) along an input of length $n$
+# (per spatial axis), taking a step of $s$ (the stride) each time, and writes one output
+# per position. With `"valid"` padding the window must stay inside the input; with
+# `"same"` padding the input is padded with zeros just enough that a window starts at every
+# $s$-th input position.
 #
 # A **transposed convolution** runs that map backwards: each input pixel *stamps* a
 # $k \times k$ copy of the kernel, scaled by its value, into the output, with stamps $s$
-# apart, and overlapping stamps add up. Its output is
+# apart, and overlapping stamps add up (the picture after the exercise shows one). With
+# `"valid"` padding the output is as wide as the stamps reach; with `"same"` it is exactly
+# $s$ times the input. One Keras detail: when the kernel is narrower than the stride, the
+# stamps leave gaps, and Keras counts the gap after the last stamp too.
 #
-# - `"valid"`: $(n - 1)s + k$ when $k \ge s$; a kernel narrower than the stride leaves
-#   gaps between its stamps, and Keras still counts the last gap, so $(n - 1)s + \max(k, s)$,
-# - `"same"`: $n s$.
-#
-# That is how a generator grows 7 × 7 to 14 × 14 to 28 × 28: stride 2, `"same"`.
+# **Work out the two sizes yourself** and write them in the cell below (the live-coding
+# version leaves the bodies blank): how many positions can a $k$-wide window take, $s$
+# apart, inside $n$? How far do $n$ stamps of width $k$, $s$ apart, reach? The next cell
+# checks your formulas against real Keras layers. That is how a generator grows 7 × 7 to
+# 14 × 14 to 28 × 28.
 
 # %%
 # The two size formulas  # @save conv_arithmetic @live
 def conv_output_size(size, kernel, stride=1, padding="valid"):
-    """Output length of a convolution: floor((n - k) / s) + 1 ("valid"), ceil(n / s) ("same")."""
+    """The output length of a convolution over ``size`` inputs ("valid" or "same" padding): an int."""
     if padding == "valid":
-        return (size - kernel) // stride + 1
+        return (size - kernel) // stride + 1  # floor((n - k) / s) + 1 window positions
     if padding == "same":
-        return math.ceil(size / stride)
+        return math.ceil(size / stride)  # ceil(n / s): one window every s inputs
     raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
 
 
 def conv_transpose_output_size(size, kernel, stride=1, padding="valid"):
-    """Output length of a transposed convolution: (n - 1) s + max(k, s) ("valid"), n s ("same")."""
+    """The output length of a transposed convolution over ``size`` inputs ("valid" or "same"): an int."""
     if padding == "valid":
-        return (size - 1) * stride + max(kernel, stride)  # a kernel narrower than the stride leaves gaps
+        return (size - 1) * stride + max(kernel, stride)  # (n - 1) s + k; a kernel narrower than s leaves gaps
     if padding == "same":
-        return size * stride
+        return size * stride  # n s
     raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
 
 

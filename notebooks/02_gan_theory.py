@@ -21,6 +21,7 @@
 # Before images, toys: on data whose answer we know, every claim of GAN theory can be
 # *checked*. In this notebook you will
 #
+# 0. place GANs on the map of generative models (why learn them at all?),
 # 1. write the GAN game down and check its optimal discriminator numerically,
 # 2. see why the generator's original loss stalls and the "non-saturating" one does not,
 # 3. train GANs on a 1-D Gaussian and on a ring of eight 2-D Gaussians, and **count** the
@@ -29,7 +30,11 @@
 # 5. condition a GAN on a label, and
 # 6. check two evaluation numbers on toys where we know the right answer: the
 #    Inception-style score, which papers report, and the Frechet distance, which notebooks
-#    03 and 04 use.
+#    03 and 04 use,
+# 7. watch the two players circle each other on the smallest GAN there is (the Dirac GAN),
+#    predict what happens before you run it, and see the R1 penalty of notebook 03 stop it,
+# 8. meet the Wasserstein GAN and its gradient penalty, and diagnose a GAN with a planted
+#    fault from its curves alone.
 #
 # **First, a thought experiment: you are the generator.** You must draw a "7" that passes
 # for handwriting, but you have never been shown one. All you get is a critic who looks at
@@ -53,6 +58,7 @@ import sys
 
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
 RELEASE = "v0.3.0"  # a git tag, never a branch: everyone in the room runs the same code
+WHEEL = ""  # only if GitHub fails: the path of the workshop_utils .whl file your instructor shares
 if "google.colab" in sys.modules:
     import importlib.util, shutil, subprocess, time
     from importlib.metadata import version
@@ -61,9 +67,14 @@ if "google.colab" in sys.modules:
         raise SystemExit("This Colab runtime has no TensorFlow (a TPU runtime?). The course runs on a GPU: "
                          "Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.")
     started = time.perf_counter()
-    package = f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
-    print(f"Installed workshop_utils {version('workshop_utils')} ({RELEASE}) in {time.perf_counter() - started:.0f} s")
+    package = WHEEL or f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], capture_output=True, text=True)
+    if pip.returncode:
+        raise SystemExit(f"Could not install {package}:\n{pip.stderr.strip()[-600:]}\nWhat to do: check the "
+                         f"network (and that the tag {RELEASE} exists); if GitHub is blocked or throttled, "
+                         "ask your instructor for the workshop_utils .whl file, upload it (Files panel) or "
+                         "mount Drive, set WHEEL = '<its path>' in this cell and run it again.")
+    print(f"Installed workshop_utils {version('workshop_utils')} ({WHEEL or RELEASE}) in {time.perf_counter() - started:.0f} s")
     if not shutil.which("nvidia-smi") or subprocess.run(["nvidia-smi"], capture_output=True).returncode:
         print("!" * 88 + "\nNO GPU: Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.\n" + "!" * 88)
 
@@ -75,7 +86,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from workshop_utils import losses, metrics, models, plotting, runtime, sampling, toys
+from workshop_utils import callbacks, losses, metrics, models, plotting, runtime, sampling, toys
 
 mode = runtime.setup(seed=0)
 
@@ -86,10 +97,63 @@ params = runtime.scaled(
     gaussian_steps={"full": 3000, "fast": 2000, "smoke": 40},  # 1-D GAN
     ring_steps={"full": 3000, "fast": 2000, "smoke": 40},  # each 2-D ring GAN
     ring_seeds={"full": 5, "fast": 3, "smoke": 1},  # seeds per setting when counting modes
+    dirac_steps=300,  # the Dirac GAN: steps of plain gradient descent (a fraction of a second each)
+    wgan_steps={"full": 3000, "fast": 2000, "smoke": 40},  # each Wasserstein ring GAN
     batch_size=256,
     learning_rate=1e-3,
     latent_dim=2,
 )
+
+# %% [markdown]
+# ## 0. Where GANs sit: a map of generative models
+# A generative model learns $p_\text{data}$ from samples so that it can draw new ones.
+# Ian Goodfellow's taxonomy ([Goodfellow, 2016, NIPS tutorial, figure 9](https://arxiv.org/abs/1701.00160))
+# sorts them by how they treat the density $p(x)$:
+#
+# - **explicit, tractable density**: write $p(x)$ so it can be computed exactly and maximise
+#   the likelihood. *Autoregressive* models factor it pixel by pixel
+#   ([van den Oord et al., 2016, PixelRNN](https://arxiv.org/abs/1601.06759)); *normalising flows*
+#   push noise through invertible maps whose Jacobians are cheap
+#   ([Dinh et al., 2017, Real NVP](https://arxiv.org/abs/1605.08803)).
+# - **explicit, approximate density**: maximise a bound on the likelihood. The
+#   *variational autoencoder* ([Kingma & Welling, 2013](https://arxiv.org/abs/1312.6114)) learns
+#   an encoder and a decoder; plain autoencoders compress but do not define $p(x)$.
+#   *Diffusion models* ([Ho et al., 2020](https://arxiv.org/abs/2006.11239)) also train on a
+#   variational bound: they learn to undo many small noising steps.
+# - **implicit density**: never write $p(x)$ down, only *sample* from it. A **GAN** is one:
+#   $G$ maps noise to samples, and the only training signal is a second network that tells
+#   real from fake.
+#
+# Why learn GANs, when diffusion models draw today's best images? A GAN draws a sample in
+# **one forward pass** (a diffusion model takes tens to hundreds), it learns its own loss
+# (the discriminator), and that adversarial loss lives on inside other systems: the
+# decoders of latent-diffusion models are trained with one
+# ([Rombach et al., 2022](https://arxiv.org/abs/2112.10752)), and distilled one-step diffusion
+# samplers use one ([Sauer et al., 2023](https://arxiv.org/abs/2311.17042)). The price, which this
+# notebook measures, is a game that can fail to converge and can drop modes.
+
+# %%
+# The map as a tree: how each family treats p(x), with one example each
+families = {
+    "explicit density,\ntractable": ["autoregressive\n(PixelRNN)", "normalising flow\n(Real NVP)"],
+    "explicit density,\napproximate": ["variational\nautoencoder", "diffusion\n(DDPM)"],
+    "implicit density\n(samples only)": ["GAN\n(this course)"],
+}
+figure, ax = plt.subplots(figsize=(11, 3.6))
+ax.set_axis_off()
+box = dict(boxstyle="round", facecolor="white", edgecolor="grey")
+ax.text(0.5, 0.92, "generative models: learn p_data from samples", ha="center", bbox=box)
+leaves = [(family, leaf) for family, members in families.items() for leaf in members]
+for index, (family, members) in enumerate(families.items()):
+    x = (index + 0.5) / len(families)
+    ax.annotate(family, (0.5, 0.86), xytext=(x, 0.55), ha="center", va="center", bbox=box,
+                arrowprops=dict(arrowstyle="<-", color="grey"))
+    for position, leaf in enumerate(members):
+        leaf_x = (leaves.index((family, leaf)) + 0.5) / len(leaves)
+        highlight = dict(box, facecolor="gold") if "GAN" in leaf else box
+        ax.annotate(leaf, (x, 0.47), xytext=(leaf_x, 0.1), ha="center", va="center", bbox=highlight,
+                    arrowprops=dict(arrowstyle="<-", color="grey"))
+ax.set_title("Goodfellow's (2016) taxonomy, with diffusion added: GANs model p(x) only through samples");
 
 # %% [markdown]
 # ## 1. The game, and its optimal discriminator
@@ -433,12 +497,14 @@ for name, found in counts_by_seed.items():
 # %%
 # A conditional toy: G([z, mode]) -> point, D([point, mode]) -> logit  # @live
 def build_conditional_toy_generator(latent_dim=2, modes=8):
+    """[z (B, latent_dim), mode (B,) int] -> a 2-D point (B, 2): embed the mode, concatenate it to z."""
     z, label = keras.Input((latent_dim,)), keras.Input((), dtype="int32")
     x = layers.Concatenate()([z, layers.Embedding(modes, 8)(label)])  # (B, latent_dim + 8)
     return keras.Model([z, label], toys.build_toy_generator(latent_dim + 8)(x))
 
 
 def build_conditional_toy_discriminator(modes=8):
+    """[point (B, 2), mode (B,) int] -> one logit (B, 1): embed the mode, concatenate it to the point."""
     point, label = keras.Input((2,)), keras.Input((), dtype="int32")
     x = layers.Concatenate()([point, layers.Embedding(modes, 8)(label)])  # (B, 10)
     return keras.Model([point, label], toys.build_toy_discriminator(input_dim=10)(x))
@@ -503,20 +569,250 @@ for name, gan in ring_gans.items():
 # through means and covariances. That is why notebook 03 reports FD *and* coverage *and*
 # confidence, each with its real-vs-real value beside it.
 #
+# ## 8. The smallest GAN: two players who circle
+# Why do GANs oscillate, and why does notebook 03 add the R1 penalty? The **Dirac GAN**
+# ([Mescheder, Geiger & Nowozin, 2018](https://arxiv.org/abs/1801.04406)) answers with two
+# numbers. The data is a single point at $x = 0$. The generator is a single number
+# $\theta$: every sample it draws is $\theta$. The discriminator is a single number $\psi$:
+# its logit is $l(x) = \psi x$. The game's equilibrium is $\theta = 0$ (the generator on
+# the data) and $\psi = 0$ (a discriminator that cannot tell). Near it, each player's
+# gradient points *around* the equilibrium, not towards it: $D$ tilts $\psi$ to reject
+# $\theta$, $G$ moves $\theta$ along that tilt past 0, $D$ tilts the other way, and so on.
+#
+# The R1 penalty, $\frac{\gamma}{2}\lVert\nabla_x l(x)\rVert^2$ at the real data, is
+# $\frac{\gamma}{2}\psi^2$ here: it pulls $D$'s tilt back to 0 whenever the data is matched.
+# Below, both players take plain gradient-descent steps with the course's losses, in the
+# order `GAN.train_step` takes them ($D$ first, then $G$), and the R1 term is computed
+# with a second tape, as in notebook 03.
+
+# %%
+# The Dirac GAN: data at 0, G draws theta, D's logit is psi * x; D steps first, then G
+def dirac_gan(r1_gamma=0.0, steps=params.dirac_steps, learning_rate=0.1, start=(1.0, 1.0)):
+    """Train the two one-number players; return their path, an array (steps + 1, 2) of (theta, psi)."""
+    theta = tf.Variable([[start[0]]])  # G: where all its samples land
+    psi = tf.Variable([[start[1]]])  # D: the slope of its logit
+    real = tf.zeros((1, 1))  # the data: every sample is 0
+    path = [start]
+    for _ in range(steps):
+        with tf.GradientTape() as tape:  # D's step: minimax loss, plus R1 at the real point
+            with tf.GradientTape() as slope_tape:
+                slope_tape.watch(real)
+                real_logit = psi * real
+            slope = slope_tape.gradient(real_logit, real)  # d l(x) / d x at x = 0: psi
+            d_loss = losses.minimax_discriminator_loss(real_logit, psi * theta) + 0.5 * r1_gamma * ops.sum(slope ** 2)
+        psi.assign_sub(learning_rate * tape.gradient(d_loss, psi))
+        with tf.GradientTape() as tape:  # G's step: the non-saturating loss
+            g_loss = losses.nonsaturating_generator_loss(psi * theta)
+        theta.assign_sub(learning_rate * tape.gradient(g_loss, theta))
+        path.append((float(theta[0, 0]), float(psi[0, 0])))
+    return np.array(path)
+
+
+def settled(path):
+    """Name what a path did: spiralled in to the equilibrium, kept circling, or spiralled out."""
+    start, end = np.hypot(*path[0]), np.hypot(*path[-1])
+    if end < 1e-3:
+        return "spiral in and stop"
+    return "spiral out" if end > start else "keep circling"
+
+
+# %% [markdown]
+# ### Exercise 3 · Predict, then run: do the players settle?
+# Before running the next cells, predict what the two players do in 300 steps from
+# $(\theta, \psi) = (1, 1)$ **without** R1: do they spiral in and stop at the equilibrium,
+# keep circling it, or spiral out? Write one of the three phrases in the next cell; the
+# hidden cell runs both games (without R1, and with $\gamma = 1$), draws their paths on the
+# players' vector field, and compares with your prediction.
+
+# %%
+# Your prediction for the game without R1: "spiral in and stop", "keep circling" or "spiral out"
+my_prediction = None  # replace with one of the three phrases
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)
+paths = {"no penalty": dirac_gan(r1_gamma=0.0), "R1, gamma = 1": dirac_gan(r1_gamma=1.0)}
+grid = np.linspace(-1.5, 1.5, 15)
+theta_grid, psi_grid = np.meshgrid(grid, grid)
+sigmoid = lambda t: 1 / (1 + np.exp(-t))  # noqa: E731
+figure, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
+for ax, (name, path), gamma in zip(axes, paths.items(), (0.0, 1.0)):
+    # the direction each player moves, everywhere: -(d loss / d own parameter)
+    ax.quiver(theta_grid, psi_grid, sigmoid(-psi_grid * theta_grid) * psi_grid,
+              -(sigmoid(psi_grid * theta_grid) * theta_grid + gamma * psi_grid), color="grey", alpha=0.5)
+    ax.plot(*path.T, "r", lw=1.5)
+    ax.plot(*path[0], "ko")
+    ax.plot(0, 0, "k*", ms=14)
+    ax.set(xlabel="theta (G: where its samples land)", title=f"{name}: {settled(path)}")
+axes[0].set_ylabel("psi (D: the slope of its logit)")
+for name, path in paths.items():
+    print(f"{name:14}: distance to the equilibrium {np.hypot(*path[0]):.2f} -> {np.hypot(*path[-1]):.4f} "
+          f"after {len(path) - 1} steps: {settled(path)}")
+if my_prediction is not None:
+    verdict = "right" if my_prediction == settled(paths["no penalty"]) else "not this time"
+    print(f"You predicted {my_prediction!r} without R1: {verdict}.")
+
+# %% [markdown]
+# Without a penalty the players orbit the equilibrium: each step points mostly *around* it,
+# and what pulls them in is only the loss's curvature, so after 300 steps they are still
+# going round, closer but not there (Mescheder et al. prove that the unregularised game
+# need not converge at all). With R1, $D$'s tilt is pulled to 0 whenever $G$ is on the
+# data, the rotation is damped, and they spiral in and stop. That is the job R1 does for
+# notebook 03's digit GAN, in two dimensions you can draw.
+#
+# ## 9. The Wasserstein GAN, and its gradient penalty
+# The original GAN's $D$ estimates (up to constants) the Jensen-Shannon divergence, which
+# is flat when $p_g$ and $p_\text{data}$ do not overlap: no gradient to say *how far* off
+# the fakes are. The **Wasserstein GAN** ([Arjovsky, Chintala & Bottou, 2017](https://arxiv.org/abs/1701.07875))
+# uses the earth mover's distance instead: the least total distance to move the fake
+# samples onto the real ones, which shrinks smoothly as $G$ improves. By the
+# Kantorovich-Rubinstein duality it is
+#
+# $$W(p_\text{data}, p_g) = \max_{\lVert f\rVert_L \le 1} \; \mathbb E_{x\sim p_\text{data}}[f(x)] - \mathbb E_{z}[f(G(z))],$$
+#
+# a maximum over **1-Lipschitz** functions $f$. The discriminator becomes a *critic* $f$
+# (a score, no sigmoid) that maximises the gap, and $G$ minimises $-\mathbb E[f(G(z))]$:
+# `losses.wasserstein_critic_loss` and `losses.wasserstein_generator_loss`. Everything
+# rests on the constraint: without it, the critic raises the gap by scaling its scores up
+# without bound. Arjovsky et al. clipped the critic's weights; the **gradient penalty**
+# ([Gulrajani et al., 2017](https://arxiv.org/abs/1704.00028)) asks instead for a slope of
+# 1 where it matters, on random points $\hat x$ between real and fake samples:
+# $\lambda\,\mathbb E\big[(\lVert\nabla_{\hat x} f(\hat x)\rVert - 1)^2\big]$, with
+# $\lambda = 10$. It is R1's cousin: both penalise $D$'s slope, R1 at real data towards 0,
+# the gradient penalty between the distributions towards 1.
+
+# %%
+# The gradient penalty, as one more term in D's loss (the same hook R1 uses in notebook 03)
+class GradientPenaltyGAN(models.GAN):
+    """A GAN whose D also pays gp_weight * (|grad f(x_hat)| - 1)^2 at points between real and fake."""
+
+    def __init__(self, generator, discriminator, gp_weight=10.0, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.gp_weight = gp_weight
+
+    def penalty(self, real_images, labels):
+        batch_size = ops.shape(real_images)[0]
+        fake_images = self.generate(self.noise(batch_size), labels, training=True)  # fresh fakes
+        mix_shape = [batch_size] + [1] * (len(real_images.shape) - 1)  # one mixing weight per sample
+        mix = keras.random.uniform(mix_shape, seed=self.seed_generator)
+        between = mix * real_images + (1.0 - mix) * fake_images  # x_hat
+        with tf.GradientTape() as slope_tape:  # a tape inside train_step's tape, as for R1
+            slope_tape.watch(between)
+            scores = ops.sum(self.discriminate(between, labels, training=True))
+        slopes = slope_tape.gradient(scores, between)
+        norms = ops.sqrt(ops.sum(ops.square(ops.reshape(slopes, (batch_size, -1))), axis=1) + 1e-12)
+        return self.gp_weight * ops.mean(ops.square(norms - 1.0))
+
+
+# %%
+# Wasserstein GANs on the ring: an unconstrained critic against one with the gradient penalty
+def train_wasserstein(gradient_penalty, seed=1):
+    keras.utils.set_random_seed(seed)
+    model_class = GradientPenaltyGAN if gradient_penalty else models.GAN
+    gan = model_class(toys.build_toy_generator(params.latent_dim), toys.build_toy_discriminator(), loss="wasserstein")
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
+                g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9))
+    gan.fit(ring_stream, epochs=1, steps_per_epoch=params.wgan_steps, verbose=0)
+    return gan
+
+
+figure, axes = plt.subplots(1, 2, figsize=(9, 4.2))
+critic_scale = {}
+for ax, (name, penalty) in zip(axes, [("no constraint", False), ("gradient penalty", True)]):
+    wgan = train_wasserstein(penalty)
+    samples = sampling.generate_images(wgan, 2000, seed=4)
+    critic_scale[name] = float(np.abs(ops.convert_to_numpy(wgan.discriminator(ring[:2000]))).mean())
+    coverage = toys.mode_coverage(samples, centres, std=0.05)
+    plotting.plot_points(samples, ring[:2000], ax=ax, title=f"Wasserstein, {name}\n{coverage['modes_covered']}/8 modes, "
+                                                         f"critic |f(x)| ~ {critic_scale[name]:.3g}")
+    print(f"{name:17}: mean |critic score| on real points {critic_scale[name]:9.3g}; "
+          f"{coverage['modes_covered']}/8 modes, high-quality share {coverage['high_quality_share']:.2f}")
+grew = critic_scale["no constraint"] / max(critic_scale["gradient penalty"], 1e-9)
+print(f"The unconstrained critic's scores are {grew:.1f}x the constrained one's"
+      + (": nothing keeps them from growing." if grew > 1 else " in this run (a short run can end either way)."))
+
+# %% [markdown]
+# The numbers above are this run's verdict. Without a constraint nothing bounds the
+# critic's scores, which keep growing as long as training runs, and its "distance" means
+# nothing; with the penalty the scores stay on the scale of the data and their gap tracks
+# how far apart the distributions are. (Mode counts after a short run can land either
+# way: Gulrajani et al. also took 5 critic steps per generator step, and we take 1.)
+#
+# ## 10. Diagnose a GAN from its curves
+# The next cell trains the 1-D Gaussian GAN of section 3 with **one planted fault**. Its code
+# is hidden: run it, then read the curves and the histogram as you would for a run of your
+# own, before you look.
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title A 1-D GAN with a planted fault (run it; keep the code hidden until you have diagnosed it)
+class PlantedFault(models.GAN):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        honest = self.d_loss_fn
+        self.d_loss_fn = lambda real_logits, fake_logits: honest(fake_logits, real_logits)  # the fault
+
+
+keras.utils.set_random_seed(0)
+faulty = PlantedFault(toys.build_toy_generator(params.latent_dim, output_dim=1), toys.build_toy_discriminator(input_dim=1))
+faulty.compile(d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5),
+               g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=0.5))
+fault_curves = callbacks.LiveLossPlot(show=False)
+faulty.fit(real_stream, epochs=1, steps_per_epoch=params.gaussian_steps, verbose=0, callbacks=[fault_curves])
+figure, (left, right) = plt.subplots(1, 2, figsize=(12, 3))
+left.hist(sampling.generate_images(faulty, 5000, seed=0).ravel(), bins=60, range=(-4, 6), density=True,
+          color="tab:red", alpha=0.6, label="generated")
+left.plot(xs, gaussian_pdf(xs, 2, 0.5), "k", label="data")
+left.legend(fontsize="small")
+left.set_title("samples after training")
+for name in ("D(x)", "D(G(z))"):
+    right.plot(plotting.trailing_mean(fault_curves.history[name], 50), label=name)
+right.axhline(0.5, color="grey", lw=0.8)
+right.set(xlabel="step", title="D's mean output on real and on fake (mean of 50 steps)")
+right.legend(fontsize="small");
+
+# %% [markdown]
+# ### Exercise 4 · Diagnose: what is wrong with this GAN?
+# In a healthy GAN, $D(x)$ on real data sits at or above $D(G(z))$ on fakes, and the
+# generated histogram drifts towards the data. Read the curves and the histogram above.
+# Which fault was planted: **"labels swapped in D's loss"**, **"G never updated"**,
+# **"learning rate far too high"** or **"nothing wrong"**? Write it in the next cell.
+
+# %%
+# Your diagnosis: one of the four phrases above
+my_diagnosis = None  # replace with e.g. "nothing wrong"
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)
+real_mean, fake_mean = np.mean(fault_curves.history["D(x)"][-50:]), np.mean(fault_curves.history["D(G(z))"][-50:])
+print(f"over the last 50 steps: mean D(x) {real_mean:.2f}, mean D(G(z)) {fake_mean:.2f}"
+      + (": D scores the fakes as more real than the data" if fake_mean > real_mean else ""))
+print("The planted fault: labels swapped in D's loss. PlantedFault passes D's loss the fake logits as if they "
+      "were real and the real ones as if they were fake, so D learns to call the data fake (D(x) falls below "
+      "0.5) and the fakes real; G, told its samples already look real, is never pulled to the data.")
+if my_diagnosis is not None:
+    print(f"You said {my_diagnosis!r}: {'right' if my_diagnosis == 'labels swapped in D' + chr(39) + 's loss' else 'not this one'}.")
+
+# %% [markdown]
+# The signature to remember: $D(x)$ *below* $D(G(z))$ for long stretches. A healthy $D$ may
+# lose for a while, but a $D$ that consistently calls the data fake has its labels the wrong
+# way round. "G never updated" would show a histogram that never moves from its start;
+# "learning rate far too high" shows curves jumping between 0 and 1.
+#
 # ## Play (optional)
 # Train a ring GAN with your own settings. The losses on offer are the two of section 2
 # and the **hinge** loss that notebook 04 uses (there $D$ stops pushing a sample once its
-# logit is past a margin of 1). The package also has a `wasserstein` loss, which this course
-# does not teach: its critic must be kept Lipschitz, or its logits grow without bound. The button needs a live notebook; nothing below is needed for the next notebooks.
+# logit is past a margin of 1), and the **Wasserstein** loss of section 9, with or without its
+# gradient penalty (the penalty can be added to any of the losses). The button needs a live
+# notebook; nothing below is needed for the next notebooks.
 
 # %%
 # An explorer: loss, spectral norm, learning rate -> samples and mode count (click "Run")
 import ipywidgets as widgets
 
 
-def explore(loss="non_saturating", spectral_norm=False, learning_rate=1e-3, steps=1000):
+def explore(loss="non_saturating", spectral_norm=False, gradient_penalty=False, learning_rate=1e-3, steps=1000):
     keras.utils.set_random_seed(0)
-    gan = models.GAN(toys.build_toy_generator(), toys.build_toy_discriminator(spectral_norm=spectral_norm), loss=loss)
+    model_class = GradientPenaltyGAN if gradient_penalty else models.GAN
+    gan = model_class(toys.build_toy_generator(), toys.build_toy_discriminator(spectral_norm=spectral_norm), loss=loss)
     gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5))
     gan.fit(ring_stream, epochs=1, steps_per_epoch=steps, verbose=0)
@@ -527,7 +823,8 @@ def explore(loss="non_saturating", spectral_norm=False, learning_rate=1e-3, step
     plt.show()
 
 
-widgets.interact_manual(explore, loss=["non_saturating", "minimax", "hinge"], spectral_norm=False,
+widgets.interact_manual(explore, loss=["non_saturating", "minimax", "hinge", "wasserstein"], spectral_norm=False,
+                        gradient_penalty=False,
                         learning_rate=widgets.FloatLogSlider(value=1e-3, base=10, min=-4, max=-2),
                         steps=widgets.IntSlider(value=1000, min=200, max=4000, step=200));
 
@@ -542,5 +839,8 @@ widgets.interact_manual(explore, loss=["non_saturating", "minimax", "hinge"], sp
 #   caveat in section 5) and smooths its surface; on a toy that can cost speed, on images
 #   it buys stability (notebook 04 uses it with the hinge loss).
 # - IS and FD behave as promised on toys, and each misses something.
+# - The two players circle their equilibrium (the Dirac GAN); R1 damps the circling.
+# - The Wasserstein critic must be kept Lipschitz; the gradient penalty does it.
+# - A GAN's curves can name its faults: $D(x)$ below $D(G(z))$ means labels the wrong way round.
 #
 # Next, notebook 03 plays the same game on images of digits.

@@ -51,6 +51,7 @@ import sys
 
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
 RELEASE = "v0.3.0"  # a git tag, never a branch: everyone in the room runs the same code
+WHEEL = ""  # only if GitHub fails: the path of the workshop_utils .whl file your instructor shares
 if "google.colab" in sys.modules:
     import importlib.util, shutil, subprocess, time
     from importlib.metadata import version
@@ -59,9 +60,14 @@ if "google.colab" in sys.modules:
         raise SystemExit("This Colab runtime has no TensorFlow (a TPU runtime?). The course runs on a GPU: "
                          "Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.")
     started = time.perf_counter()
-    package = f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
-    print(f"Installed workshop_utils {version('workshop_utils')} ({RELEASE}) in {time.perf_counter() - started:.0f} s")
+    package = WHEEL or f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], capture_output=True, text=True)
+    if pip.returncode:
+        raise SystemExit(f"Could not install {package}:\n{pip.stderr.strip()[-600:]}\nWhat to do: check the "
+                         f"network (and that the tag {RELEASE} exists); if GitHub is blocked or throttled, "
+                         "ask your instructor for the workshop_utils .whl file, upload it (Files panel) or "
+                         "mount Drive, set WHEEL = '<its path>' in this cell and run it again.")
+    print(f"Installed workshop_utils {version('workshop_utils')} ({WHEEL or RELEASE}) in {time.perf_counter() - started:.0f} s")
     if not shutil.which("nvidia-smi") or subprocess.run(["nvidia-smi"], capture_output=True).returncode:
         print("!" * 88 + "\nNO GPU: Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.\n" + "!" * 88)
 
@@ -227,6 +233,7 @@ class MinibatchStdDev(layers.Layer):
     """
 
     def call(self, x):
+        """Feature maps (B, H, W, C) -> (B, H, W, C + 1): one more channel holding the batch's mean spread."""
         mean = replicas.mean(ops.mean(x, axis=0))  # over the whole batch, on every GPU together
         variance = replicas.mean(ops.mean(ops.square(x), axis=0)) - ops.square(mean)
         spread = ops.mean(ops.sqrt(ops.maximum(variance, 0.0) + 1e-8))  # one number per batch
@@ -271,15 +278,34 @@ print("D(untrained G(z)) =", ops.convert_to_numpy(ops.sigmoid(discriminator(untr
 # $$L_G = -\mathbb E_z[\log D(G(z))].$$
 #
 # Both live in `workshop_utils.losses`, written with logits and `softplus`
-# ($\log \sigma(l) = -\mathrm{softplus}(-l)$), beside the hinge loss that notebook 04 uses
-# for faces and the Wasserstein loss. A sanity check: a discriminator that cannot tell
-# ($D = 0.5$ everywhere) pays $2 \log 2 \approx 1.386$.
+# ($\log \sigma(l) = -\mathrm{softplus}(-l)$ and $\log(1 - \sigma(l)) = -\mathrm{softplus}(l)$,
+# which never take the log of 0), beside the hinge loss that notebook 04 uses for faces and
+# the Wasserstein loss. Write the two yourself first, from $D$'s logits $l$ (a batch of
+# shape (B, 1)), each returning the batch mean.
 
 # %%
-# A discriminator that cannot tell (logit 0, D = 0.5) pays 2 log 2
+# The two losses of the game, from D's logits  # @live
+def discriminator_loss(real_logits, fake_logits):
+    """L_D from real logits (B, 1) and fake logits (B, 1): the batch means of -log D(x) and -log(1 - D(G(z)))."""
+    return ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits))
+
+
+def generator_loss(fake_logits):
+    """The non-saturating L_G from fake logits (B, 1): the batch mean of -log D(G(z))."""
+    return ops.mean(ops.softplus(-fake_logits))
+
+
+# %%
+# Check them against the package's, and a sanity check: a D that cannot tell (logit 0, D = 0.5) pays 2 log 2
 undecided = ops.zeros((8, 1))
-print(f"L_D = {float(losses.minimax_discriminator_loss(undecided, undecided)):.3f}")
-print(f"L_G = {float(losses.nonsaturating_generator_loss(undecided)):.3f}")
+print(f"L_D = {float(discriminator_loss(undecided, undecided)):.3f}, L_G = {float(generator_loss(undecided)):.3f}")
+probe_real, probe_fake = (ops.convert_to_tensor(np.random.default_rng(k).normal(size=(16, 1)).astype("float32"))
+                          for k in (1, 2))
+same = (np.isclose(float(discriminator_loss(probe_real, probe_fake)),
+                   float(losses.minimax_discriminator_loss(probe_real, probe_fake)), atol=1e-5)
+        and np.isclose(float(generator_loss(probe_fake)), float(losses.nonsaturating_generator_loss(probe_fake)), atol=1e-5))
+print("yours match workshop_utils.losses, which the GAN below uses" if same else
+      "yours differ from workshop_utils.losses: check the signs (D wants l(x) high and l(G(z)) low)")
 
 # %% [markdown]
 # ## The train step
@@ -334,6 +360,7 @@ class GAN(two_players.TwoPlayers):
         return 0.0  # nothing added to D's loss here; R1GAN below adds the R1 penalty
 
     def train_step(self, data):
+        """One round of the game on a batch of real images (and labels): D's step, then G's; returns the metrics."""
         real_images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)  # labels: None if unlabelled
         batch_size = ops.shape(real_images)[0]
 
@@ -375,7 +402,7 @@ class GAN(two_players.TwoPlayers):
 # `R1GAN` keeps the whole train step and fills in `penalty`; a plain `GAN` never computes it.
 
 # %%
-# The R1 penalty: D's squared slope at real images, added to D's loss  # @save models
+# The R1 penalty: D's squared slope at real images, added to D's loss  # @save models @live penalty
 class R1GAN(GAN):
     """The same game; D also pays (gamma / 2) |d l(x) / d x|^2 on real images (the R1 penalty)."""
 
@@ -384,6 +411,7 @@ class R1GAN(GAN):
         self.r1_gamma = r1_gamma
 
     def penalty(self, real_images, labels):
+        """Real images (B, 28, 28, 1) -> (gamma / 2) * the batch mean of |d l(x) / d x|^2 (a scalar)."""
         if not self.r1_gamma:  # gamma 0: the plain game, and nothing computed
             return 0.0
         real_images = ops.convert_to_tensor(real_images)
@@ -794,38 +822,97 @@ widgets.interact(draw_digit, digit=widgets.IntSlider(value=7, min=0, max=9, desc
 # Notebook 04 scales this up to 64 × 64 colour faces, conditions on 40 attributes at once,
 # and makes the discriminator a classifier too. One more exercise first.
 #
-# ### Exercise 2 · The minimax loss, on images
-# Notebook 02 showed that the minimax generator loss is flat where $G$ is bad. Train a
-# fresh `models.GAN(build_generator(params.latent_dim), build_discriminator(),
-# loss="minimax")` for `params.exercise_steps` steps beside a non-saturating one, and
-# compare $D(G(z))$ and the samples. Put your trained GAN in the next cell.
+# ### Exercise 2 · Predict, then run: the minimax loss on images
+# Notebook 02 showed that the minimax generator loss is flat where $G$ is bad. Two fresh
+# GANs are about to train for `params.exercise_steps` steps each, the same networks and
+# seed, one with `loss="minimax"` and one with `loss="non_saturating"`. **Before running:
+# whose digits will the digit classifier read more confidently?** Write `"minimax"` or
+# `"non_saturating"` in the next cell; the hidden cell trains both, scores them, and
+# compares with your prediction.
 
 # %%
-# Your minimax GAN, trained for params.exercise_steps steps
-my_minimax_gan = None  # replace with a compiled and trained models.GAN(..., loss="minimax")
+# Your prediction: which loss gives the more confidently read digits after the same steps?
+my_prediction = None  # replace with "minimax" or "non_saturating"
 
 # %% cellView="form" jupyter={"source_hidden": true}
 # @title Solution and catch-up (double-click to show the code; run the cell either way)
-def train_for_exercise(loss):
+def train_for_exercise(loss, model_class=models.GAN):
     keras.utils.set_random_seed(5)
-    model = models.GAN(build_generator(params.latent_dim), build_discriminator(), loss=loss)
+    model = model_class(build_generator(params.latent_dim), build_discriminator(), loss=loss)
     model.compile(d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
                   g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1))
     model.fit(dataset, epochs=1, steps_per_epoch=params.exercise_steps, verbose=0)
     return model
 
 
-if my_minimax_gan is None:  # left empty: train it here
-    my_minimax_gan = train_for_exercise("minimax")
-non_saturating_gan = train_for_exercise("non_saturating")
 exercise_z = np.random.default_rng(3).standard_normal((16, params.latent_dim)).astype("float32")
 figure, axes = plt.subplots(1, 2, figsize=(12, 2.6))
-for ax, (name, model) in zip(axes, [("minimax", my_minimax_gan), ("non-saturating", non_saturating_gan)]):
+confidence = {}
+for ax, loss in zip(axes, ["minimax", "non_saturating"]):
+    model = train_for_exercise(loss)
+    confidence[loss] = scorer.score(sampling.generate_images(model, 500, seed=2), real_eval[:500])["confidence"]
     fakes = model.generate(exercise_z)
     mean_d = float(ops.mean(ops.sigmoid(model.discriminate(fakes))))
-    plotting.show_images(fakes, columns=8, ax=ax, title=f"{name}: mean D(G(z)) {mean_d:.2f}")
+    plotting.show_images(fakes, columns=8, ax=ax, title=f"{loss}: confidence {confidence[loss]:.2f}, mean D(G(z)) {mean_d:.2f}")
+winner = max(confidence, key=confidence.get)
+print(f"after {params.exercise_steps} steps: classifier confidence {confidence['minimax']:.3f} (minimax) against "
+      f"{confidence['non_saturating']:.3f} (non-saturating): {winner} reads more confidently in this run")
+if my_prediction is not None:
+    print(f"You predicted {my_prediction!r}: {'right' if my_prediction == winner else 'not this time'}.")
 
 # %% [markdown]
 # With the minimax loss, $G$ gets almost no gradient while $D$ rejects its images, so after
 # the same steps its samples are usually further from digits: notebook 02's flat curve,
-# seen on images. (Seeds differ: compare the pictures, not one number.)
+# seen on images. The printed line is this run's verdict; one seed can land either way, so
+# judge by the pictures and the numbers together.
+#
+# ### A GAN with a planted fault
+# The next cell trains the same DCGAN for `params.exercise_steps` steps with one fault
+# planted in its train step. Its code is hidden: run it and read what it shows (the curves,
+# and the same 16 $z$ drawn before and after training) as you would read a run of your own.
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title A DCGAN with a planted fault (run it; keep the code hidden until you have diagnosed it)
+class PlantedFault(models.GAN):
+    def update(self, optimizer, tape, loss, network):
+        if network is not self.generator:  # the fault: G's step is computed, never applied
+            super().update(optimizer, tape, loss, network)
+
+
+keras.utils.set_random_seed(6)
+faulty = PlantedFault(build_generator(params.latent_dim), build_discriminator())
+faulty.compile(d_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1),
+               g_optimizer=keras.optimizers.Adam(params.learning_rate, beta_1=params.beta_1))
+before = ops.convert_to_numpy(faulty.generate(exercise_z))
+fault_curves = callbacks.LiveLossPlot(show=False)
+faulty.fit(dataset, epochs=1, steps_per_epoch=params.exercise_steps, verbose=0, callbacks=[fault_curves])
+after = ops.convert_to_numpy(faulty.generate(exercise_z))
+figure, axes = plt.subplots(1, 3, figsize=(15, 2.6))
+plotting.show_images(before, columns=8, ax=axes[0], title="the same 16 z, before training")
+plotting.show_images(after, columns=8, ax=axes[1], title=f"... after {params.exercise_steps} steps")
+for name in ("d_loss", "g_loss"):
+    axes[2].plot(plotting.trailing_mean(fault_curves.history[name], 20), label=name)
+axes[2].set(xlabel="step", title="losses (mean of 20 steps)")
+axes[2].legend(fontsize="small");
+
+# %% [markdown]
+# ### Exercise 3 · Diagnose: what is wrong with this DCGAN?
+# Compare the two grids and read the curves. Which fault was planted: **"labels swapped in
+# D's loss"**, **"G never updated"**, **"D never updated"** or **"nothing wrong"**?
+
+# %%
+# Your diagnosis: one of the four phrases above
+my_diagnosis = None  # replace with e.g. "nothing wrong"
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)
+change = float(np.abs(after - before).max())
+print(f"largest pixel change between the two grids: {change:.2g}" + (" (none: G's weights never moved)" if change < 1e-6 else ""))
+print(f"d_loss over the last 20 steps {np.mean(fault_curves.history['d_loss'][-20:]):.3f}, "
+      f"g_loss {np.mean(fault_curves.history['g_loss'][-20:]):.3f}")
+print("The planted fault: G never updated. PlantedFault.update skips the generator's step, so the same z "
+      "draw the same picture after training, while D learns to reject those fixed fakes: d_loss falls and "
+      "g_loss climbs. In a train step you write, the same symptom comes from applying G's gradients to the "
+      "wrong weights, or from a tape that did not record G's forward pass.")
+if my_diagnosis is not None:
+    print(f"You said {my_diagnosis!r}: {'right' if my_diagnosis == 'G never updated' else 'not this one'}.")

@@ -54,6 +54,7 @@ import sys
 
 REPOSITORY = "https://github.com/making-faces-course/making-faces"
 RELEASE = "v0.3.0"  # a git tag, never a branch: everyone in the room runs the same code
+WHEEL = ""  # only if GitHub fails: the path of the workshop_utils .whl file your instructor shares
 if "google.colab" in sys.modules:
     import importlib.util, shutil, subprocess, time
     from importlib.metadata import version
@@ -62,9 +63,14 @@ if "google.colab" in sys.modules:
         raise SystemExit("This Colab runtime has no TensorFlow (a TPU runtime?). The course runs on a GPU: "
                          "Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.")
     started = time.perf_counter()
-    package = f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
-    print(f"Installed workshop_utils {version('workshop_utils')} ({RELEASE}) in {time.perf_counter() - started:.0f} s")
+    package = WHEEL or f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], capture_output=True, text=True)
+    if pip.returncode:
+        raise SystemExit(f"Could not install {package}:\n{pip.stderr.strip()[-600:]}\nWhat to do: check the "
+                         f"network (and that the tag {RELEASE} exists); if GitHub is blocked or throttled, "
+                         "ask your instructor for the workshop_utils .whl file, upload it (Files panel) or "
+                         "mount Drive, set WHEEL = '<its path>' in this cell and run it again.")
+    print(f"Installed workshop_utils {version('workshop_utils')} ({WHEEL or RELEASE}) in {time.perf_counter() - started:.0f} s")
     if not shutil.which("nvidia-smi") or subprocess.run(["nvidia-smi"], capture_output=True).returncode:
         print("!" * 88 + "\nNO GPU: Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.\n" + "!" * 88)
 
@@ -122,6 +128,7 @@ params = runtime.scaled(
     d_steps=1,  # D steps per G step (measured best on a CPU budget; see the train step)
     grid_every={"full": 500 if room else 2_000, "fast": 300, "smoke": 4},  # steps between sample grids
     scorer_epochs={"full": 3, "fast": 4, "smoke": 1},  # the independent attribute classifier
+    exercise_steps={"full": 300, "fast": 200, "smoke": 4},  # each short run of the exercises
     resume=True,  # continue from the last checkpoint (a finished run is shown, not retrained)
     mixed_precision={"full": True, "fast": False, "smoke": False},  # float16 maths (GPUs only)
 )
@@ -316,6 +323,34 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and
 # `self.update` keep the step right on several GPUs and with mixed precision, and are
 # plain `tape.gradient` and `apply_gradients` on one device.
+#
+# The adversarial part is the **hinge loss** ([Lim & Ye, 2017](https://arxiv.org/abs/1705.02894);
+# used with spectral normalisation by Miyato et al., 2018): $D$ pays when a real face's logit
+# is below $+1$ or a fake's is above $-1$, and is satisfied beyond those margins, so it
+# stops pushing faces it already tells apart; $G$ raises $D$'s logit of its fakes. Write both
+# from $D$'s real/fake logits first (the hint: `ops.relu(1.0 - l)` is $\max(0, 1 - l)$).
+
+# %%
+# The hinge loss, from D's real/fake logits  # @live
+def hinge_d_loss(real_logits, fake_logits):
+    """L_D from real and fake logits (B, 1): the batch means of max(0, 1 - l(x)) and max(0, 1 + l(G(z)))."""
+    return ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(ops.relu(1.0 + fake_logits))
+
+
+def hinge_g_loss(fake_logits):
+    """L_G from fake logits (B, 1): minus the batch mean of l(G(z))."""
+    return -ops.mean(fake_logits)
+
+
+# %%
+# Check them against the package's hinge loss, which the train step below uses
+probe_real, probe_fake = (ops.convert_to_tensor(np.random.default_rng(k).normal(size=(16, 1)).astype("float32"))
+                          for k in (1, 2))
+same = (np.isclose(float(hinge_d_loss(probe_real, probe_fake)),
+                   float(losses.hinge_discriminator_loss(probe_real, probe_fake)), atol=1e-5)
+        and np.isclose(float(hinge_g_loss(probe_fake)), float(losses.hinge_generator_loss(probe_fake)), atol=1e-5))
+print("yours match losses.hinge_discriminator_loss and losses.hinge_generator_loss" if same else
+      "yours differ from workshop_utils.losses: D wants real logits above +1 and fake ones below -1")
 
 # %%
 # The face GAN: a keras.Model whose train_step trains both players and the classifier  # @save face_models @live train_step
@@ -345,6 +380,7 @@ class VACGAN(two_players.TwoPlayers):
         return self.generator([z, attributes], training=training)
 
     def train_step(self, data):
+        """One step on a batch of (real faces (B, 64, 64, 3) in [-1, 1], attributes (B, K)): D's step(s), then G's."""
         real_images, attributes = data  # images: float32 in [-1, 1]; attributes: (B, K) of 0/1
         checks.require_scaled(real_images)  # uint8 pixels would be 127x too large
         attributes = ops.cast(attributes, "float32")
@@ -541,6 +577,107 @@ plotting.show_images(np.concatenate([held_pixels[half:half + 8], generated[half:
                      title="top: real faces; bottom: G asked for the same attributes");
 
 # %% [markdown]
+# ## What the attribute terms buy: predict, then run
+# Both players' losses carry an attribute term weighted by `class_weight`: $D$ learns to
+# read real faces' attributes, and $G$ is pushed to draw faces in which $D$ reads the
+# attributes it was asked for. Two fresh GANs are about to train for
+# `params.exercise_steps` steps on the same faces, one with `class_weight=0` (no attribute
+# terms at all: $G$ still *receives* the attribute vector as input) and one with
+# `class_weight=1`; the independent classifier then measures their control.
+
+# %%
+# Two short runs: the same model with and without the attribute terms
+def short_run(class_weight, attributes=None, seed=7):
+    """A fresh VACGAN trained for params.exercise_steps steps (on the faces' own attributes unless given)."""
+    keras.utils.set_random_seed(seed)
+    with strategy.scope():  # the networks you built above, fresh
+        model = VACGAN(build_face_generator(params.latent_dim, len(names), widths=params.g_widths),
+                       build_face_discriminator(len(names), widths=params.d_widths),
+                       class_weight=class_weight, d_steps=params.d_steps)
+        model.compile(d_optimizer=keras.optimizers.Adam(params.d_learning_rate, beta_1=params.beta_1, beta_2=0.9),
+                      g_optimizer=keras.optimizers.Adam(params.g_learning_rate, beta_1=params.beta_1, beta_2=0.9))
+    labels = train.attributes if attributes is None else attributes
+    curves = callbacks.LiveLossPlot(show=False)
+    model.fit(datasets.attribute_dataset(train.images, labels, global_batch).repeat(), epochs=1,
+              steps_per_epoch=params.exercise_steps, verbose=0, callbacks=[curves])
+    return model, curves
+
+
+def control_of(model, count=500):
+    asked = held.attributes[:count]
+    return scorer.accuracy(sampling.generate_images(model, len(asked), asked, seed=3), asked)["mean"]
+
+
+# %% [markdown]
+# ### Exercise 1 · Predict, then run: does G obey without the attribute terms?
+# **Before running:** with `class_weight=0`, will the generator's control accuracy after
+# these steps be *about the majority baseline* (it ignores the attributes it is given) or
+# *about that of* `class_weight=1`? Write `"about the baseline"` or `"about the same"`.
+
+# %%
+# Your prediction for class_weight=0: "about the baseline" or "about the same"
+my_prediction = None  # replace with one of the two phrases
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)
+without, _ = short_run(class_weight=0.0)
+with_terms, _ = short_run(class_weight=1.0)
+control_without, control_with = control_of(without), control_of(with_terms)
+print(f"after {params.exercise_steps} steps: control {control_without:.3f} with class_weight=0, "
+      f"{control_with:.3f} with class_weight=1; the majority baseline is {baseline.mean():.3f}")
+outcome = ("about the baseline" if abs(control_without - baseline.mean()) < abs(control_without - control_with)
+           else "about the same")
+print(f"In this run, class_weight=0 gave control {outcome}" + (" of class_weight=1." if outcome == "about the same" else "."))
+if my_prediction is not None:
+    print(f"You predicted {my_prediction!r}: {'right' if my_prediction == outcome else 'not this time'}.")
+
+# %% [markdown]
+# Without the attribute terms nothing ties the attribute input to what $G$ draws: $D$ judges
+# only real against fake, so $G$ is free to ignore $y$, and the classifier reads back about
+# what the majority baseline guesses. (Very short runs can be close to the baseline either
+# way: the printed line is this run's verdict.) The condition is only as good as the loss
+# that enforces it.
+#
+# ### A face GAN with a planted fault
+# The next cell trains the same model for `params.exercise_steps` steps with one fault
+# planted, somewhere between the data and the step. Its code is hidden: read its curve.
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title A face GAN with a planted fault (run it; keep the code hidden until you have diagnosed it)
+shuffled = train.attributes[np.random.default_rng(0).permutation(len(train.attributes))]  # the fault
+faulty, fault_curves = short_run(class_weight=1.0, attributes=shuffled)
+healthy_curves = short_run(class_weight=1.0)[1] if params.exercise_steps > 50 else fault_curves
+figure, ax = plt.subplots(figsize=(7, 3))
+for label, curves in [("this run", fault_curves), ("a healthy run", healthy_curves)]:
+    ax.plot(plotting.trailing_mean(curves.history["real_attr_acc"], 20), label=f"{label}: real_attr_acc")
+ax.axhline(baseline.mean(), color="grey", ls=":", label="majority baseline")
+ax.set(xlabel="step", title="D's attribute head on the real faces it trains on (mean of 20 steps)")
+ax.legend(fontsize="small");
+
+# %% [markdown]
+# ### Exercise 2 · Diagnose: what is wrong with this face GAN?
+# `real_attr_acc` is how often $D$'s head reads the training faces' attributes right.
+# Which fault was planted: **"attributes do not belong to their faces"**, **"G never
+# updated"**, **"no spectral normalisation"** or **"nothing wrong"**?
+
+# %%
+# Your diagnosis: one of the four phrases above
+my_diagnosis = None  # replace with e.g. "nothing wrong"
+
+# %% cellView="form" jupyter={"source_hidden": true}
+# @title Solution and catch-up (double-click to show the code; run the cell either way)
+late = lambda curves: np.mean(curves.history["real_attr_acc"][-20:])  # noqa: E731
+print(f"D's head on its training faces, last 20 steps: {late(fault_curves):.3f} here, {late(healthy_curves):.3f} "
+      f"in a healthy run; majority baseline {baseline.mean():.3f}")
+print("The planted fault: attributes do not belong to their faces (the attribute rows were shuffled). D's "
+      "head cannot learn what is not in the pictures, so it stays at the majority baseline, which it can "
+      "learn from the labels alone; and G, pushed towards readings D cannot make, gains no control. A "
+      "misaligned attribute file (a sorted image folder beside an unsorted table) does exactly this.")
+if my_diagnosis is not None:
+    right = my_diagnosis == "attributes do not belong to their faces"
+    print(f"You said {my_diagnosis!r}: {'right' if right else 'not this one'}.")
+
+# %% [markdown]
 # ## The discriminator is also a classifier
 # $D$'s attribute head was trained, on labelled real faces, by the $\lambda\,\mathrm{BCE}$
 # term of $L_D$, and that term trained the whole trunk under it too, together with the
@@ -567,7 +704,7 @@ plotting.plot_attribute_bars(names, {"discriminator's head": d_accuracy, "indepe
                              title="reading real faces neither classifier saw in training");
 
 # %% [markdown]
-# ### Exercise 1 · Where does the discriminator's classifier fall short?
+# ### Exercise 3 · Where does the discriminator's classifier fall short?
 # An accuracy of 0.9 means little for an attribute that 90% of faces lack. Which three
 # attributes does $D$'s head read *least* better than the majority baseline? Put their
 # names in the next cell, then think: are they rare, small in the image, or ambiguous?
@@ -613,7 +750,7 @@ plotting.show_images(gan.generate(walk_z.astype("float32"), walk_y.astype("float
                      title="latent interpolation");
 
 # %% [markdown]
-# ### Exercise 2 · Ask for a face
+# ### Exercise 4 · Ask for a face
 # Build an attribute vector with `datasets.attribute_vector(names, on=[...], off=[...])`
 # (every attribute not named is off), draw eight faces with it from eight different $z$,
 # and let the independent classifier read them back: does the generator give you what you
@@ -655,6 +792,40 @@ shown = [n for n in ("Smiling", "Eyeglasses", "Blond_Hair", "Black_Hair", "Weari
 explorer = widgets.FaceExplorer(gan.generate, names, params.latent_dim, attributes=shown,
                                 base=held.attributes[0])
 display(explorer.widget)
+
+# %% [markdown]
+# ## What face generation is for, and against
+# The model you trained is a small cousin of the ones behind "deepfakes", so a word on use.
+#
+# - **Uses.** Synthetic faces can stand in for real ones where people must not be shown:
+#   DeepPrivacy replaces the faces in a photo with generated ones that keep the pose
+#   ([Hukkelås, Mester & Lindseth, 2019](https://arxiv.org/abs/1909.04538)). Conditional
+#   generators let researchers ask *what changes with one attribute*, as the explorer does,
+#   to probe classifiers for bias ([Denton et al., 2019](https://arxiv.org/abs/1906.06439)).
+# - **Misuses.** The same tools make non-consensual intimate imagery, impersonation for
+#   fraud, and fabricated evidence; [Chesney & Citron (2019)](https://papers.ssrn.com/sol3/papers.cfm?abstract_id=3213954)
+#   survey the harms, and detectors are trained on datasets of manipulated video such as
+#   FaceForensics++ ([Rössler et al., 2019](https://arxiv.org/abs/1901.08971)). A generated face
+#   of a real person, without their consent, is the line not to cross.
+# - **The data itself.** CelebA's 202,599 photos of 10,177 celebrities were collected from
+#   the web ([Liu et al., 2015](https://arxiv.org/abs/1411.7766)), not given for this use
+#   ([Birhane & Prabhu, 2021](https://arxiv.org/abs/2006.16923) discuss consent in such
+#   datasets). Its 40 labels are annotators' judgements, some of them opinions: one of them is
+#   `Attractive`. A generator conditioned on that label learns what the annotators called
+#   attractive, with every correlation in their choices, as the next cell shows on the
+#   labels themselves.
+
+# %%
+# What an opinion label correlates with: the share of faces labelled Attractive, split by other labels
+if "Attractive" in names:
+    attractive = train.attributes[:, names.index("Attractive")].astype(bool)
+    print(f"labelled Attractive: {attractive.mean():.0%} of {len(attractive):,} training faces")
+    for other in [n for n in ("Male", "Young", "Heavy_Makeup", "Eyeglasses", "Chubby") if n in names]:
+        has = train.attributes[:, names.index(other)].astype(bool)
+        print(f"  among faces labelled {other:13}: {attractive[has].mean():4.0%}   among the others: {attractive[~has].mean():4.0%}")
+else:
+    print(f"The procedural faces have no opinion labels (their attributes are {', '.join(names)}): "
+          "run in full mode on CelebA to see how its Attractive label tracks Male, Young and Heavy_Makeup.")
 
 # %% [markdown]
 # ## Going further

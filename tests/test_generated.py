@@ -73,3 +73,31 @@ def test_a_saved_cell_must_name_a_known_module(tmp_path, monkeypatch, bad, words
     monkeypatch.setattr(make, "NOTEBOOKS", notebooks)
     with pytest.raises(SystemExit, match=words):
         make.saved_modules()
+
+
+def test_the_setup_cell_says_what_to_do_when_pip_fails_and_installs_a_shared_wheel(monkeypatch, capsys):
+    """On Colab (faked here): a failed install from GitHub (throttled, a missing tag) ends the cell
+    with one message that names the fallback; with WHEEL set, that file is what pip installs."""
+    import subprocess
+    import types
+
+    cell = tool().setup_cell()
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    calls = []
+
+    def fake_run(command, **kwargs):
+        calls.append(command)
+        failed = "pip" in command and "git+" in command[-1]
+        return subprocess.CompletedProcess(command, 1 if failed else 0, stdout="",
+                                           stderr="fatal: unable to access github.com: 429 Too Many Requests")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    monkeypatch.setattr("importlib.metadata.version", lambda name: "9.9.9")
+    with pytest.raises(SystemExit) as stopped:
+        exec(compile(cell, "setup cell", "exec"), {})
+    message = str(stopped.value)
+    assert "429 Too Many Requests" in message and "set WHEEL = '<its path>'" in message and "the tag v" in message
+    with_wheel = cell.replace('WHEEL = ""', 'WHEEL = "/content/workshop_utils-0.3.0-py3-none-any.whl"')
+    exec(compile(with_wheel, "setup cell", "exec"), {})
+    assert [c for c in calls if "pip" in c][-1][-1] == "/content/workshop_utils-0.3.0-py3-none-any.whl"
+    assert "Installed workshop_utils 9.9.9 (/content/workshop_utils-0.3.0-py3-none-any.whl)" in capsys.readouterr().out

@@ -35,7 +35,12 @@ def test_every_notebook_has_blanks_and_each_is_followed_by_its_catch_up(source):
     assert blanks, f"{source.stem} has no live-coding blank"
     for index in blanks:
         stub, catch_up = cells[index].source, cells[index + 1].source
-        assert catch_up.startswith("# Catch-up for the cell above")
+        assert catch_up.startswith("# @title Catch-up for the blank above")
+        hidden = cells[index + 1].metadata  # hidden like a solution: the answer is not under the blank
+        assert hidden.get("cellView") == "form" and hidden.get("jupyter", {}).get("source_hidden"), source.stem
+        for node in ast.walk(ast.parse(stub)):  # every blank says what goes in and out
+            if isinstance(node, ast.FunctionDef) and "NotImplementedError" in ast.unparse(node):
+                assert ast.get_docstring(node), f"{source.stem}: blank {node.name} has no docstring"
         defined = [n.name for n in ast.parse(stub).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
         for name in defined:  # each blanked definition comes back in the catch-up, behind its test
             if f"if live.blank({name}):" in catch_up:
@@ -57,6 +62,7 @@ class Model:
     scale = 3
 
     def fit(self, data):
+        """data -> data times the scale."""
         return data * self.scale
 
     def describe(self):
@@ -91,3 +97,5 @@ def test_an_unmarked_cell_stays_as_it_is_and_a_cell_with_nothing_to_blank_is_ref
     assert tool.live_names("# The GAN  # @save @live train_step\nclass GAN: ...") == {"train_step"}
     with pytest.raises(SystemExit, match="blanks nothing"):
         tool.live_cells("# Nothing  # @live\nx = 1\n")
+    with pytest.raises(SystemExit, match="blank without a docstring"):
+        tool.live_cells("# Undocumented  # @live\ndef f(x):\n    return x\n")

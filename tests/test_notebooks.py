@@ -109,6 +109,20 @@ def test_every_notebook_has_two_exercises_each_with_a_hidden_solution_that_catch
         assert f"if {name.group(1)} is None" in solution.source or f"if {name.group(1)} is not None" in solution.source
 
 
+@pytest.mark.parametrize("prefix", ["02", "03", "04"])
+def test_notebooks_02_to_04_each_ask_for_a_prediction_and_a_diagnosis(prefix):
+    """A predict-then-run exercise (a prediction written before a short run that decides it) and a
+    diagnose exercise (a short run with a planted fault, its code hidden) in each GAN notebook."""
+    path = next(p for p in NOTEBOOKS if p.name.startswith(prefix))
+    cells = nbformat.read(path, as_version=4).cells
+    headings = [line for cell in cells if cell.cell_type == "markdown" for line in cell.source.splitlines()
+                if line.startswith("### Exercise")]
+    assert any("Predict, then run" in h for h in headings), f"{path.name}: {headings}"
+    assert any("Diagnose" in h for h in headings), f"{path.name}: {headings}"
+    planted = [cell for cell in cells if cell.cell_type == "code" and "planted fault" in cell.source.splitlines()[0]]
+    assert planted and all(cell.metadata.get("cellView") == "form" for cell in planted), "the faulty code stays hidden"
+
+
 def run_notebook(path, folder):
     """Execute a notebook top to bottom with ``folder`` as its working folder; return its text output."""
     from nbclient import NotebookClient

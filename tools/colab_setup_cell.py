@@ -3,6 +3,7 @@ import sys
 
 REPOSITORY = "https://github.com/OWNER/NAME"  # written by tools/make_package.py from pyproject.toml
 RELEASE = "vX.Y.Z"  # a git tag, never a branch: everyone in the room runs the same code
+WHEEL = ""  # only if GitHub fails: the path of the workshop_utils .whl file your instructor shares
 if "google.colab" in sys.modules:
     import importlib.util, shutil, subprocess, time
     from importlib.metadata import version
@@ -11,8 +12,13 @@ if "google.colab" in sys.modules:
         raise SystemExit("This Colab runtime has no TensorFlow (a TPU runtime?). The course runs on a GPU: "
                          "Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.")
     started = time.perf_counter()
-    package = f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
-    print(f"Installed workshop_utils {version('workshop_utils')} ({RELEASE}) in {time.perf_counter() - started:.0f} s")
+    package = WHEEL or f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], capture_output=True, text=True)
+    if pip.returncode:
+        raise SystemExit(f"Could not install {package}:\n{pip.stderr.strip()[-600:]}\nWhat to do: check the "
+                         f"network (and that the tag {RELEASE} exists); if GitHub is blocked or throttled, "
+                         "ask your instructor for the workshop_utils .whl file, upload it (Files panel) or "
+                         "mount Drive, set WHEEL = '<its path>' in this cell and run it again.")
+    print(f"Installed workshop_utils {version('workshop_utils')} ({WHEEL or RELEASE}) in {time.perf_counter() - started:.0f} s")
     if not shutil.which("nvidia-smi") or subprocess.run(["nvidia-smi"], capture_output=True).returncode:
         print("!" * 88 + "\nNO GPU: Runtime > Change runtime type > T4 GPU > Save, then run the notebook again.\n" + "!" * 88)

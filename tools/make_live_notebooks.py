@@ -6,8 +6,10 @@
 A code cell whose first line says ``# @live`` becomes a blank in the live version: each
 definition keeps its signature, its docstring and the shapes its comments name, and its body
 becomes ``raise NotImplementedError(live.BLANK)``; ``# @live name ...`` blanks only the
-functions or methods named (e.g. a class's ``train_step``). A catch-up cell follows each
-blank: it runs the reference code only when the blank was left unfilled, then the rest of
+functions or methods named (e.g. a class's ``train_step``); every blanked definition must
+have a docstring saying what goes in and out. A catch-up cell, hidden like a solution (a
+Colab form, source hidden in Jupyter), follows each blank: it runs the reference code only
+when the blank was left unfilled, then the rest of
 the original cell (building the model, printing its summary), so running every cell with
 every blank left empty works, and CI runs it that way. Everything else is the course
 notebook as it is, so the live version cannot drift from it (tests/test_live.py checks).
@@ -110,7 +112,12 @@ def live_cells(source: str):
     blank = header + ["# Live-code: type each body below (the docstring says what goes in and out)."]
     blank += ["\n\n".join(_stub(lines, node, names) for node in definitions)]
 
-    catch_up = ["# Catch-up for the cell above: the reference code, run only where it was left blank",
+    for node in definitions:  # a blank promises a docstring saying what goes in and out
+        for item in [node] + [i for i in getattr(node, "body", []) if isinstance(i, ast.FunctionDef)]:
+            if isinstance(item, ast.FunctionDef) and _blanked(item, names) and not _is_docstring(item.body[0]):
+                raise SystemExit(f"{item.name} is a blank without a docstring: say what goes in and out\n{lines[0]}")
+    catch_up = ["# @title Catch-up for the blank above (hidden: double-click to see the reference code; run the cell either way)",
+                "# It runs the reference code only where the blank was left unfilled.",
                 "from workshop_utils import live", ""]
     for node in definitions:
         segment = _segment(lines, node)
@@ -132,7 +139,9 @@ def live_notebook(path: Path):
     for cell in notebook.cells:
         if cell.cell_type == "code" and live_names(cell.source) is not None:
             blank, catch_up = live_cells(cell.source)
-            cells += [nbformat.v4.new_code_cell(blank), nbformat.v4.new_code_cell(catch_up)]
+            hidden = nbformat.v4.new_code_cell(catch_up)  # hidden like a solution: the answer is not under the blank
+            hidden.metadata = {"cellView": "form", "jupyter": {"source_hidden": True}}
+            cells += [nbformat.v4.new_code_cell(blank), hidden]
             blanks += 1
         else:
             cells.append(cell)

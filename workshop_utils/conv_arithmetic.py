@@ -13,19 +13,19 @@ import math
 
 # The two size formulas
 def conv_output_size(size, kernel, stride=1, padding="valid"):
-    """Output length of a convolution: floor((n - k) / s) + 1 ("valid"), ceil(n / s) ("same")."""
+    """The output length of a convolution over ``size`` inputs ("valid" or "same" padding): an int."""
     if padding == "valid":
-        return (size - kernel) // stride + 1
+        return (size - kernel) // stride + 1  # floor((n - k) / s) + 1 window positions
     if padding == "same":
-        return math.ceil(size / stride)
+        return math.ceil(size / stride)  # ceil(n / s): one window every s inputs
     raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
 
 
 # The two size formulas
 def conv_transpose_output_size(size, kernel, stride=1, padding="valid"):
-    """Output length of a transposed convolution: (n - 1) s + max(k, s) ("valid"), n s ("same")."""
+    """The output length of a transposed convolution over ``size`` inputs ("valid" or "same"): an int."""
     if padding == "valid":
-        return (size - 1) * stride + max(kernel, stride)  # a kernel narrower than the stride leaves gaps
+        return (size - 1) * stride + max(kernel, stride)  # (n - 1) s + k; a kernel narrower than s leaves gaps
     if padding == "same":
-        return size * stride
+        return size * stride  # n s
     raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")

@@ -93,6 +93,7 @@ class VACGAN(two_players.TwoPlayers):
         return self.generator([z, attributes], training=training)
 
     def train_step(self, data):
+        """One step on a batch of (real faces (B, 64, 64, 3) in [-1, 1], attributes (B, K)): D's step(s), then G's."""
         real_images, attributes = data  # images: float32 in [-1, 1]; attributes: (B, K) of 0/1
         checks.require_scaled(real_images)  # uint8 pixels would be 127x too large
         attributes = ops.cast(attributes, "float32")

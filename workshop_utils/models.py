@@ -54,6 +54,7 @@ class MinibatchStdDev(layers.Layer):
     """
 
     def call(self, x):
+        """Feature maps (B, H, W, C) -> (B, H, W, C + 1): one more channel holding the batch's mean spread."""
         mean = replicas.mean(ops.mean(x, axis=0))  # over the whole batch, on every GPU together
         variance = replicas.mean(ops.mean(ops.square(x), axis=0)) - ops.square(mean)
         spread = ops.mean(ops.sqrt(ops.maximum(variance, 0.0) + 1e-8))  # one number per batch
@@ -103,6 +104,7 @@ class GAN(two_players.TwoPlayers):
         return 0.0  # nothing added to D's loss here; R1GAN below adds the R1 penalty
 
     def train_step(self, data):
+        """One round of the game on a batch of real images (and labels): D's step, then G's; returns the metrics."""
         real_images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)  # labels: None if unlabelled
         batch_size = ops.shape(real_images)[0]
 
@@ -139,6 +141,7 @@ class R1GAN(GAN):
         self.r1_gamma = r1_gamma
 
     def penalty(self, real_images, labels):
+        """Real images (B, 28, 28, 1) -> (gamma / 2) * the batch mean of |d l(x) / d x|^2 (a scalar)."""
         if not self.r1_gamma:  # gamma 0: the plain game, and nothing computed
             return 0.0
         real_images = ops.convert_to_tensor(real_images)
