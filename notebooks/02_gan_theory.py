@@ -118,14 +118,14 @@ params = runtime.scaled(
 # - **explicit, approximate density**: maximise a bound on the likelihood. The
 #   *variational autoencoder* ([Kingma & Welling, 2013](https://arxiv.org/abs/1312.6114)) learns
 #   an encoder and a decoder; plain autoencoders compress but do not define $p(x)$.
-#   *Diffusion models* ([Ho et al., 2020](https://arxiv.org/abs/2006.11239)) also train on a
-#   variational bound: they learn to undo many small noising steps.
+#   *Diffusion models* ([Ho et al., 2020](https://arxiv.org/abs/2006.11239)) train on a
+#   reweighted variational bound: they learn to undo many small noising steps.
 # - **implicit density**: never write $p(x)$ down, only *sample* from it. A **GAN** is one:
 #   $G$ maps noise to samples, and the only training signal is a second network that tells
 #   real from fake.
 #
 # Why learn GANs, when diffusion models draw today's best images? A GAN draws a sample in
-# **one forward pass** (a diffusion model takes tens to hundreds), it learns its own loss
+# **one forward pass** (an undistilled diffusion model takes tens to hundreds), it learns its own loss
 # (the discriminator), and that adversarial loss lives on inside other systems: the
 # decoders of latent-diffusion models are trained with one
 # ([Rombach et al., 2022](https://arxiv.org/abs/2112.10752)), and distilled one-step diffusion
@@ -580,7 +580,8 @@ for name, gan in ring_gans.items():
 # $\theta$, $G$ moves $\theta$ along that tilt past 0, $D$ tilts the other way, and so on.
 #
 # The R1 penalty, $\frac{\gamma}{2}\lVert\nabla_x l(x)\rVert^2$ at the real data, is
-# $\frac{\gamma}{2}\psi^2$ here: it pulls $D$'s tilt back to 0 whenever the data is matched.
+# $\frac{\gamma}{2}\psi^2$ here: it always pulls $D$'s tilt back towards 0; once $G$ is on
+# the data ($\theta = 0$) it is the only force left, and the game can come to rest.
 # Below, both players take plain gradient-descent steps with the course's losses, in the
 # order `GAN.train_step` takes them ($D$ first, then $G$), and the R1 term is computed
 # with a second tape, as in notebook 03.
@@ -612,20 +613,20 @@ def settled(path):
     """Name what a path did: spiralled in to the equilibrium, kept circling, or spiralled out."""
     start, end = np.hypot(*path[0]), np.hypot(*path[-1])
     if end < 1e-3:
-        return "spiral in and stop"
+        return "settle"
     return "spiral out" if end > start else "keep circling"
 
 
 # %% [markdown]
 # ### Exercise 3 · Predict, then run: do the players settle?
 # Before running the next cells, predict what the two players do in 300 steps from
-# $(\theta, \psi) = (1, 1)$ **without** R1: do they spiral in and stop at the equilibrium,
-# keep circling it, or spiral out? Write one of the three phrases in the next cell; the
+# $(\theta, \psi) = (1, 1)$ **without** R1: do they settle at the equilibrium, keep
+# circling it, or spiral out? Write one of the three phrases in the next cell; the
 # hidden cell runs both games (without R1, and with $\gamma = 1$), draws their paths on the
 # players' vector field, and compares with your prediction.
 
 # %%
-# Your prediction for the game without R1: "spiral in and stop", "keep circling" or "spiral out"
+# Your prediction for the game without R1: "settle", "keep circling" or "spiral out"
 my_prediction = None  # replace with one of the three phrases
 
 # %% cellView="form" jupyter={"source_hidden": true}
@@ -648,16 +649,18 @@ for name, path in paths.items():
     print(f"{name:14}: distance to the equilibrium {np.hypot(*path[0]):.2f} -> {np.hypot(*path[-1]):.4f} "
           f"after {len(path) - 1} steps: {settled(path)}")
 if my_prediction is not None:
-    verdict = "right" if my_prediction == settled(paths["no penalty"]) else "not this time"
+    verdict = "right" if my_prediction.strip().lower() == settled(paths["no penalty"]) else "not this time"
     print(f"You predicted {my_prediction!r} without R1: {verdict}.")
 
 # %% [markdown]
-# Without a penalty the players orbit the equilibrium: each step points mostly *around* it,
-# and what pulls them in is only the loss's curvature, so after 300 steps they are still
-# going round, closer but not there (Mescheder et al. prove that the unregularised game
-# need not converge at all). With R1, $D$'s tilt is pulled to 0 whenever $G$ is on the
-# data, the rotation is damped, and they spiral in and stop. That is the job R1 does for
-# notebook 03's digit GAN, in two dimensions you can draw.
+# Without a penalty the players orbit the equilibrium: each step points mostly *around* it.
+# With the non-saturating generator loss they creep inwards, far too slowly to settle
+# (after 300 steps they are still going round); with the minimax generator loss they would,
+# in continuous time, orbit for ever. Mescheder et al. show that the unregularised game is
+# not locally convergent: at the equilibrium its Jacobian's eigenvalues are purely
+# imaginary, a rotation. R1 adds damping: with $\gamma = 1$ (the critically damped value
+# in their analysis) the players go straight in and stop; a smaller $\gamma$ spirals in more
+# slowly. That is the job R1 does for notebook 03's digit GAN, in two dimensions you can draw.
 #
 # ## 9. The Wasserstein GAN, and its gradient penalty
 # The original GAN's $D$ estimates (up to constants) the Jensen-Shannon divergence, which
@@ -678,7 +681,9 @@ if my_prediction is not None:
 # 1 where it matters, on random points $\hat x$ between real and fake samples:
 # $\lambda\,\mathbb E\big[(\lVert\nabla_{\hat x} f(\hat x)\rVert - 1)^2\big]$, with
 # $\lambda = 10$. It is R1's cousin: both penalise $D$'s slope, R1 at real data towards 0,
-# the gradient penalty between the distributions towards 1.
+# the gradient penalty between the distributions towards 1. (Both are per-sample slopes:
+# a discriminator that mixes the samples of a batch, like notebook 03's with its
+# minibatch-std layer, bends that meaning; Gulrajani et al. advise against batch-coupled critics.)
 
 # %%
 # The gradient penalty, as one more term in D's loss (the same hook R1 uses in notebook 03)
@@ -690,8 +695,11 @@ class GradientPenaltyGAN(models.GAN):
         self.gp_weight = gp_weight
 
     def penalty(self, real_images, labels):
+        """gp_weight * the batch mean of (|d f / d x_hat| - 1)^2, x_hat between real images and fresh fakes."""
         batch_size = ops.shape(real_images)[0]
-        fake_images = self.generate(self.noise(batch_size), labels, training=True)  # fresh fakes
+        # The hook sees only the real batch, so it draws fresh fakes (one more pass of G;
+        # Gulrajani et al. reuse the fakes of the loss).
+        fake_images = self.generate(self.noise(batch_size), labels, training=True)
         mix_shape = [batch_size] + [1] * (len(real_images.shape) - 1)  # one mixing weight per sample
         mix = keras.random.uniform(mix_shape, seed=self.seed_generator)
         between = mix * real_images + (1.0 - mix) * fake_images  # x_hat
@@ -715,26 +723,36 @@ def train_wasserstein(gradient_penalty, seed=1):
     return gan
 
 
+def critic_slope(critic, points):
+    """The mean length of the critic's gradient at ``points``: 1 for a 1-Lipschitz critic at its steepest."""
+    points = tf.convert_to_tensor(points)
+    with tf.GradientTape() as tape:
+        tape.watch(points)
+        scores = ops.sum(critic(points))
+    return float(ops.mean(ops.sqrt(ops.sum(ops.square(tape.gradient(scores, points)), axis=1))))
+
+
 figure, axes = plt.subplots(1, 2, figsize=(9, 4.2))
-critic_scale = {}
+slope = {}
 for ax, (name, penalty) in zip(axes, [("no constraint", False), ("gradient penalty", True)]):
     wgan = train_wasserstein(penalty)
     samples = sampling.generate_images(wgan, 2000, seed=4)
-    critic_scale[name] = float(np.abs(ops.convert_to_numpy(wgan.discriminator(ring[:2000]))).mean())
+    slope[name] = critic_slope(wgan.discriminator, ring[:2000])
     coverage = toys.mode_coverage(samples, centres, std=0.05)
     plotting.plot_points(samples, ring[:2000], ax=ax, title=f"Wasserstein, {name}\n{coverage['modes_covered']}/8 modes, "
-                                                         f"critic |f(x)| ~ {critic_scale[name]:.3g}")
-    print(f"{name:17}: mean |critic score| on real points {critic_scale[name]:9.3g}; "
+                                                         f"critic slope {slope[name]:.3g}")
+    print(f"{name:17}: the critic's mean slope at real points {slope[name]:9.3g}; "
           f"{coverage['modes_covered']}/8 modes, high-quality share {coverage['high_quality_share']:.2f}")
-grew = critic_scale["no constraint"] / max(critic_scale["gradient penalty"], 1e-9)
-print(f"The unconstrained critic's scores are {grew:.1f}x the constrained one's"
-      + (": nothing keeps them from growing." if grew > 1 else " in this run (a short run can end either way)."))
+steeper = slope["no constraint"] / max(slope["gradient penalty"], 1e-9)
+print(f"The unconstrained critic is {steeper:.1f}x as steep as the penalised one"
+      + (": nothing holds its slope near 1." if steeper > 1 else " in this run (a short run can end either way)."))
 
 # %% [markdown]
 # The numbers above are this run's verdict. Without a constraint nothing bounds the
-# critic's scores, which keep growing as long as training runs, and its "distance" means
-# nothing; with the penalty the scores stay on the scale of the data and their gap tracks
-# how far apart the distributions are. (Mode counts after a short run can land either
+# critic's slope, which keeps growing as long as training runs, and its "distance" means
+# nothing; with the penalty the slope stays near 1 and the gap between its mean scores on
+# real and fake samples tracks how far apart the distributions are. (We measure the slope,
+# not the scores: a critic is only defined up to an added constant.) (Mode counts after a short run can land either
 # way: Gulrajani et al. also took 5 critic steps per generator step, and we take 1.)
 #
 # ## 10. Diagnose a GAN from its curves
@@ -789,7 +807,8 @@ print("The planted fault: labels swapped in D's loss. PlantedFault passes D's lo
       "were real and the real ones as if they were fake, so D learns to call the data fake (D(x) falls below "
       "0.5) and the fakes real; G, told its samples already look real, is never pulled to the data.")
 if my_diagnosis is not None:
-    print(f"You said {my_diagnosis!r}: {'right' if my_diagnosis == 'labels swapped in D' + chr(39) + 's loss' else 'not this one'}.")
+    right = my_diagnosis.strip().lower() == "labels swapped in d's loss"
+    print(f"You said {my_diagnosis!r}: {'right' if right else 'not this one'}.")
 
 # %% [markdown]
 # The signature to remember: $D(x)$ *below* $D(G(z))$ for long stretches. A healthy $D$ may
@@ -801,11 +820,13 @@ if my_diagnosis is not None:
 # Train a ring GAN with your own settings. The losses on offer are the two of section 2
 # and the **hinge** loss that notebook 04 uses (there $D$ stops pushing a sample once its
 # logit is past a margin of 1), and the **Wasserstein** loss of section 9, with or without its
-# gradient penalty (the penalty can be added to any of the losses). The button needs a live
-# notebook; nothing below is needed for the next notebooks.
+# gradient penalty (the penalty can be added to any of the losses). The shading is
+# sigmoid of $D$'s score: a belief for the first two losses, only a picture of the score for
+# the hinge and Wasserstein ones (an unconstrained critic turns the whole plane one colour).
+# The button needs a live notebook; nothing below is needed for the next notebooks.
 
 # %%
-# An explorer: loss, spectral norm, learning rate -> samples and mode count (click "Run")
+# An explorer: loss, spectral norm, gradient penalty, learning rate -> samples and mode count (click "Run")
 import ipywidgets as widgets
 
 

@@ -858,7 +858,7 @@ winner = max(confidence, key=confidence.get)
 print(f"after {params.exercise_steps} steps: classifier confidence {confidence['minimax']:.3f} (minimax) against "
       f"{confidence['non_saturating']:.3f} (non-saturating): {winner} reads more confidently in this run")
 if my_prediction is not None:
-    print(f"You predicted {my_prediction!r}: {'right' if my_prediction == winner else 'not this time'}.")
+    print(f"You predicted {my_prediction!r}: {'right' if my_prediction.strip().lower() == winner else 'not this time'}.")
 
 # %% [markdown]
 # With the minimax loss, $G$ gets almost no gradient while $D$ rejects its images, so after
@@ -915,4 +915,4 @@ print("The planted fault: G never updated. PlantedFault.update skips the generat
       "g_loss climbs. In a train step you write, the same symptom comes from applying G's gradients to the "
       "wrong weights, or from a tape that did not record G's forward pass.")
 if my_diagnosis is not None:
-    print(f"You said {my_diagnosis!r}: {'right' if my_diagnosis == 'G never updated' else 'not this one'}.")
+    print(f"You said {my_diagnosis!r}: {'right' if my_diagnosis.strip().lower() == 'g never updated' else 'not this one'}.")
