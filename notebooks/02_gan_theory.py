@@ -49,8 +49,8 @@
 # through the discriminator D to a logit; D's loss updates D, and G's loss, passed back
 # through D, updates G](https://raw.githubusercontent.com/making-faces-course/making-faces/v0.3.0/img/gan_diagram.png)
 #
-# **Time:** each training cell takes well under a minute on a CPU (the whole notebook: 84 s in
-# `fast` mode, measured on a 2-core CPU, 2026-11-27, counting modes over three seeds).
+# **Time:** each training cell takes well under a minute on a CPU (the whole notebook: 1.8
+# minutes in `fast` mode, measured on a 2-core CPU, 2026-11-27, counting modes over three seeds).
 
 # %%
 # Colab setup: install the workshop package (a fixed release), on Colab only
@@ -311,11 +311,11 @@ real_stream = tf.data.Dataset.from_tensor_slices(real_1d).shuffle(20_000).repeat
 figure, axes = plt.subplots(1, 4, figsize=(14, 2.5), sharey=True)
 for round_index, ax in enumerate(axes):
     gaussian_gan.fit(real_stream, epochs=1, steps_per_epoch=params.gaussian_steps // 4, verbose=0)
-    samples = sampling.generate_images(gaussian_gan, 5000, seed=round_index)
-    ax.hist(samples.ravel(), bins=60, range=(-2, 5), density=True, color="tab:red", alpha=0.6)
+    gaussian_samples = sampling.generate_images(gaussian_gan, 5000, seed=round_index)
+    ax.hist(gaussian_samples.ravel(), bins=60, range=(-2, 5), density=True, color="tab:red", alpha=0.6)
     ax.plot(xs, gaussian_pdf(xs, 2, 0.5), "k")
     ax.set_title(f"after {(round_index + 1) * (params.gaussian_steps // 4)} steps")
-print(f"generated mean {samples.mean():.2f} (data 2.00), std {samples.std():.2f} (data 0.50)")
+print(f"generated mean {gaussian_samples.mean():.2f} (data 2.00), std {gaussian_samples.std():.2f} (data 0.50)")
 
 # %% [markdown]
 # ## 4. Mode collapse on a ring of Gaussians

@@ -35,7 +35,7 @@
 # is 3.5 billion floating-point operations, which a T4 does in about a millisecond, so the
 # cost is TensorFlow's overhead per step, assumed 5 to 10 ms; an H200 ran these networks at
 # 480 steps a second under Keras's JAX backend, 2026-11-27). About 4 minutes on a laptop CPU
-# in `fast` mode (measured: the whole notebook in 3.6 minutes on a 2-core CPU, 2026-11-27,
+# in `fast` mode (measured: the whole notebook in 3.9 minutes on a 2-core CPU, 2026-11-27,
 # with an offline folder of 8,000 digits; all 60,000 make the scoring classifier's one-off
 # training longer), seconds in `smoke` mode (CI).
 

@@ -47,7 +47,7 @@ NOTEBOOKS = {
 FIGURES = {
     "01": {"CNN test accuracy": "test_accuracy"},
     "02": {"ring modes, mean over seeds (" + "best setting)": "max(np.mean(m) for m in modes_by_seed.values())",
-           "1-D GAN generated mean (data 2.00)": "samples.mean()"},
+           "1-D GAN generated mean (data 2.00)": "gaussian_samples.mean()"},
     "03": {"FD": "scores['generated']['fd']", "confidence": "scores['generated']['confidence']",
            "coverage (of 10)": "scores['generated']['coverage']", "FD, real vs real": "scores['real (train vs test)']['fd']",
            "label race: FD with labels": "race.records[-1]['fd']"},
