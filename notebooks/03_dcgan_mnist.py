@@ -79,8 +79,8 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from workshop_utils import (callbacks, catchup, datasets, losses, mnist, models, plotting, replicas, runtime, sampling,
-                            scorers, two_players)
+from workshop_utils import (callbacks, catchup, datasets, live, losses, mnist, models, plotting, replicas, runtime,
+                            sampling, scorers, two_players)
 
 mode = runtime.setup(seed=42)
 
@@ -299,11 +299,8 @@ def generator_loss(fake_logits):
 # Check them against the package's, and a sanity check: a D that cannot tell (logit 0, D = 0.5) pays 2 log 2
 undecided = ops.zeros((8, 1))
 print(f"L_D = {float(discriminator_loss(undecided, undecided)):.3f}, L_G = {float(generator_loss(undecided)):.3f}")
-probe_real, probe_fake = (ops.convert_to_tensor(np.random.default_rng(k).normal(size=(16, 1)).astype("float32"))
-                          for k in (1, 2))
-same = (np.isclose(float(discriminator_loss(probe_real, probe_fake)),
-                   float(losses.minimax_discriminator_loss(probe_real, probe_fake)), atol=1e-5)
-        and np.isclose(float(generator_loss(probe_fake)), float(losses.nonsaturating_generator_loss(probe_fake)), atol=1e-5))
+same = (live.agrees(discriminator_loss, losses.minimax_discriminator_loss, arguments=2)
+        and live.agrees(generator_loss, losses.nonsaturating_generator_loss, arguments=1))
 print("yours match workshop_utils.losses, which the GAN below uses" if same else
       "yours differ from workshop_utils.losses: check the signs (D wants l(x) high and l(G(z)) low)")
 

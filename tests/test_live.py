@@ -99,3 +99,13 @@ def test_an_unmarked_cell_stays_as_it_is_and_a_cell_with_nothing_to_blank_is_ref
         tool.live_cells("# Nothing  # @live\nx = 1\n")
     with pytest.raises(SystemExit, match="blank without a docstring"):
         tool.live_cells("# Undocumented  # @live\ndef f(x):\n    return x\n")
+
+
+def test_a_typed_loss_is_checked_against_the_package():
+    from keras import ops
+
+    from workshop_utils import losses
+
+    assert live.agrees(lambda r, f: ops.mean(ops.softplus(-r)) + ops.mean(ops.softplus(f)),
+                       losses.minimax_discriminator_loss, arguments=2)
+    assert not live.agrees(lambda f: ops.mean(f), losses.hinge_generator_loss, arguments=1)  # a sign slip
