@@ -65,6 +65,10 @@ if "google.colab" in sys.modules:
     started = time.perf_counter()
     package = WHEEL or f"workshop_utils @ git+{REPOSITORY}@{RELEASE}"  # Colab's TensorFlow, Keras stay
     pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], capture_output=True, text=True)
+    if pip.returncode and WHEEL:
+        raise SystemExit(f"Could not install {WHEEL}:\n{pip.stderr.strip()[-600:]}\nWhat to do: check that the file "
+                         "is there (Files panel) and keeps its original name, workshop_utils-<version>-py3-none-any.whl "
+                         "(a browser's ' (1)' breaks it), then run this cell again.")
     if pip.returncode:
         raise SystemExit(f"Could not install {package}:\n{pip.stderr.strip()[-600:]}\nWhat to do: check the "
                          f"network (and that the tag {RELEASE} exists); if GitHub is blocked or throttled, "

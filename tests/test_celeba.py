@@ -324,6 +324,14 @@ def test_a_cached_load_never_lists_the_jpegs(official, monkeypatch, tmp_path, ka
     np.testing.assert_array_equal(faces.attributes, 1 - attribute_values())
 
 
+def test_the_folder_walk_survives_a_link_loop_and_finds_files_inside_the_image_folder(official, tmp_path):
+    (official / "loop").symlink_to(official, target_is_directory=True)  # a link back to a parent
+    (official / "dangling").symlink_to(tmp_path / "nowhere")
+    (official / "list_attr_celeba.txt").rename(official / "img_align_celeba" / "list_attr_celeba.txt")  # inside it
+    images, attributes, spare = celeba_layout.find_celeba_files(official)
+    assert images == official / "img_align_celeba" and attributes.parent == images and spare is None
+
+
 class _Listing:
     """``os.scandir``'s iterator, noting the name of every entry read into ``listed``."""
 

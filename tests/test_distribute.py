@@ -75,3 +75,26 @@ def test_mixed_precision_trains_with_finite_losses_float32_outputs_and_loss_scal
                *vac.discriminator(np.zeros((2, 64, 64, 3), "float32"))]
     assert {keras.backend.standardize_dtype(out.dtype) for out in outputs} == {"float32"}
     assert float(gan.penalty(tf.constant(digits[:8]), None)) >= 0  # the R1 slope: finite
+
+
+def test_a_players_update_says_what_is_wrong_with_a_float16_or_unreduced_loss():
+    """A blank filled in without ops.mean, or a last layer left in float16 under mixed
+    precision: one ValueError that says what to change (not a dtype error deep in TensorFlow)."""
+    import keras
+    import pytest
+    import tensorflow as tf
+
+    from workshop_utils import face_models
+
+    gan = face_models.VACGAN(face_models.build_face_generator(8, 3, widths=(8, 8, 8, 8)),
+                             face_models.build_face_discriminator(3, widths=(8, 8, 8, 8)))
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    weight = gan.discriminator.trainable_weights[0]
+    with tf.GradientTape() as tape:
+        per_sample = tf.reduce_sum(weight) * tf.ones((4,))
+    with pytest.raises(ValueError, match="must be one number"):
+        gan.update(gan.d_optimizer, tape, per_sample, gan.discriminator)
+    with tf.GradientTape() as tape:
+        half = tf.cast(tf.reduce_sum(weight), "float16")
+    with pytest.raises(ValueError, match='dtype="float32"'):
+        gan.update(gan.d_optimizer, tape, half, gan.discriminator)

@@ -90,6 +90,8 @@ def _free_names(node) -> set:
             stored.add(child.arg)
         elif isinstance(child, (ast.FunctionDef, ast.ClassDef)) and child is not node:
             stored.add(child.name)
+        elif isinstance(child, ast.ExceptHandler) and child.name:
+            stored.add(child.name)
     return loaded - stored
 
 
@@ -127,11 +129,11 @@ def module_text(module: str, path: Path, saved) -> str:
     defined = {name for _, name, _, _ in saved}
     needed, used = {}, set()
     for _, name, _, node in saved:
-        for free in sorted(_free_names(node) - defined - set(dir(builtins))):
-            if free not in imports:
-                raise SystemExit(f"{path.name}: {name} uses {free!r}, which no import of the notebook binds "
-                                 f"(a saved definition may use only imports and other saved definitions).")
-            used.add(free)
+        loaded = {child.id for child in ast.walk(node) if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)}
+        used |= (loaded - defined) & imports.keys()  # every imported name it reads (an extra import is harmless)
+        for free in sorted(_free_names(node) - defined - imports.keys() - set(dir(builtins))):
+            raise SystemExit(f"{path.name}: {name} uses {free!r}, which no import of the notebook binds "
+                             f"(a saved definition may use only imports and other saved definitions).")
     plain, froms, relative = set(), {}, {}
     for free in used:
         statement = imports[free]
@@ -175,7 +177,7 @@ def with_setup_cell(path: Path, cell: str) -> str:
         raise SystemExit(f"{path.name} has no setup cell starting with {first!r}")
     body_start = start + len("# %%\n")
     end = text.find("\n# %%", body_start)
-    current = text[body_start:end].rstrip("\n")
+    current = text[body_start:end if end >= 0 else len(text)].rstrip("\n")
     return text[:body_start] + cell + text[body_start + len(current):]
 
 

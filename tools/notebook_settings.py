@@ -47,6 +47,9 @@ def teaching_parameters(prefix: str, mode: str | None = None) -> dict:
             values = {k.arg: _evaluate(k.value, names, f"notebook {prefix}") for k in node.keywords}
             if mode is None:
                 return values
+            for name, value in values.items():
+                if isinstance(value, dict) and set(value) & {"full", "fast", "smoke"} and mode not in value:
+                    raise ValueError(f"notebook {prefix}'s {name} has no value for mode {mode!r}: {value}")
             return {name: value[mode] if isinstance(value, dict) and mode in value else value
                     for name, value in values.items()}
     raise ValueError(f"notebook {prefix} has no runtime.scaled(...) cell")

@@ -27,21 +27,34 @@ def _holds_jpegs(folder) -> bool:
 
 def _walk_for_celeba(root: Path):
     """The attribute files, image zips and JPEG folders under ``root``: every folder is listed
-    except an ``img_align_celeba`` folder that holds JPEGs, which is recorded, not entered."""
+    except an ``img_align_celeba`` folder that holds JPEGs, which is recorded, not entered
+    (an attribute file or zip inside it is looked up by name). Symbolic links to folders are
+    followed once each (a link back to a parent is not walked again); unreadable entries are
+    skipped, as ``rglob`` skips them."""
     attribute_files, zips, folders = [], [], []
-    pending = [root]
+    pending, seen = [root], set()
     while pending:
         folder = pending.pop()
         try:
+            key = os.path.realpath(folder)
+            if key in seen:
+                continue
+            seen.add(key)
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError:
             continue  # unreadable: as rglob, skip it
         for entry in entries:
             path = Path(entry.path)
-            if entry.is_dir():
+            try:
+                is_folder = entry.is_dir()
+            except OSError:  # a broken or looping link, no permission
+                continue
+            if is_folder:
                 if entry.name == IMAGE_FOLDER and _holds_jpegs(path):
                     folders.append(path)
+                    attribute_files += [path / name for name in ATTRIBUTE_FILES if (path / name).is_file()]
+                    zips += [path / IMAGE_ZIP] if (path / IMAGE_ZIP).is_file() else []
                 else:
                     pending.append(path)
             elif entry.name in ATTRIBUTE_FILES:

@@ -63,6 +63,8 @@ def _find_files(root):
         return find_celeba_files(root)
     except FileNotFoundError as error:
         raise SourceFailed(str(error)) from None
+    except OSError as error:  # a folder that cannot be read: one line, and the next source
+        raise SourceFailed(f"{root} cannot be read ({error.strerror or type(error).__name__})") from None
 
 
 class OfflineFolder(Source):

@@ -72,11 +72,11 @@ def free_bytes(path) -> int | None:
     """Free space on the file system that holds ``path`` (or its nearest existing parent)."""
     path = Path(path).absolute()
     for folder in (path, *path.parents):
-        if folder.exists():
-            try:
+        try:
+            if os.path.exists(folder):
                 return shutil.disk_usage(folder).free
-            except OSError:
-                return None
+        except OSError:  # no permission to look: say nothing about space
+            return None
     return None
 
 
@@ -103,7 +103,7 @@ def unwritable_message(path, what: str, error: OSError, needed: int | None = Non
     where = "in your Google Drive (drive.google.com; empty its bin too)" if str(folder).startswith(
         runtime.DRIVE_FOLDER) else "there"
     local = _LOCAL_FOLDER[setting] if runtime.in_colab() else "a folder on a disk with space"
-    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.EEXIST, errno.ENOTDIR):
         fix = f"point {setting} at a folder you can write"
     else:
         fix = f"free space {where}, or point {setting} at {local}"

@@ -251,8 +251,7 @@ def output_dir(name: str) -> Path:
 
         from .files import OUTPUT_SETTING, unwritable_message
 
-        fallback = Path(tempfile.gettempdir()) / "making_faces" / name
-        fallback.mkdir(parents=True, exist_ok=True)
+        fallback = Path(tempfile.mkdtemp(prefix=f"making_faces-{name}-"))  # this user's own, always writable
         print(unwritable_message(folder, f"the folder {name}", error, setting=OUTPUT_SETTING,
                                  consequence=f"This session writes to {fallback} instead (gone when the runtime ends)."))
         return fallback

@@ -50,6 +50,12 @@ class TwoPlayers(keras.Model):
 
     def update(self, optimizer, tape, loss, network):
         """One gradient step of ``network``'s weights down ``loss``, which ``tape`` recorded."""
+        if len(loss.shape) != 0:
+            raise ValueError(f"A player's loss must be one number (the mean over the batch), got shape "
+                             f"{tuple(loss.shape)}: wrap it in ops.mean(...).")
+        if keras.backend.standardize_dtype(loss.dtype) != "float32":
+            raise ValueError(f"A player's loss must be float32, got {loss.dtype}: under mixed precision give "
+                             f"the network's last layer dtype=\"float32\", as the course's builders do.")
         weights = network.trainable_weights
         # d(loss * scale / replicas) / d weights, with the loss as the tape recorded it: the scale
         # is 1 or mixed precision's loss scale, and each replica's loss is its share of the mean.
