@@ -752,12 +752,15 @@ print(f"The unconstrained critic is {steeper:.1f}x as steep as the penalised one
       + (": nothing holds its slope near 1." if steeper > 1 else " in this run (a short run can end either way)."))
 
 # %% [markdown]
-# The numbers above are this run's verdict. Without a constraint nothing bounds the
-# critic's slope, which keeps growing as long as training runs, and its "distance" means
-# nothing; with the penalty the slope stays near 1 and the gap between its mean scores on
-# real and fake samples tracks how far apart the distributions are. (We measure the slope,
-# not the scores: a critic is only defined up to an added constant.) (Mode counts after a short run can land either
-# way: Gulrajani et al. also took 5 critic steps per generator step, and we take 1.)
+# The numbers above are this run's verdict. Without a constraint nothing holds the critic's
+# slope near 1 (in the reference rehearsal, 2-core CPU, 2026-11-27: 2.9 without, 1.2 with
+# the penalty), so the gap between its scores is not a distance; with the penalty the gap
+# between its mean scores on real and fake samples tracks how far apart the distributions
+# are. (We measure the slope, not the scores: a critic is only defined up to an added
+# constant.) Do not expect the eight modes here: with one critic step per generator step
+# (Gulrajani et al. took 5), neither run covered a single mode of this sharp ring in 2,000
+# steps in the reference rehearsal, nor at learning rates of 5e-4 and 1e-3 (one mode at
+# most, measured the same day). The lesson of this section is the slope.
 #
 # ## 10. Diagnose a GAN from its curves
 # The next cell trains the 1-D Gaussian GAN of section 3 with **one planted fault**. Its code
