@@ -114,11 +114,12 @@ CONFIGS = {
         "beta_1": _FAST["beta_1"],
         "d_steps": _FAST["d_steps"],
         "class_weight": _FAST["class_weight"],
+        "average_decay": _FAST["average_decay"],
     },
 }
 CONFIGS["v0.2"] = {**CONFIGS["notebook"], "model": "v0.2", "g_widths": [128, 64, 32, 16], "d_widths": [16, 32, 64, 128],
                    "latent_dim": 64, "batch_size": 64, "d_lr": 2e-4, "g_lr": 2e-4, "beta_1": 0.0, "d_steps": 1,
-                   "class_weight": 1.0}  # as released: frozen
+                   "class_weight": 1.0, "average_decay": None}  # as released: frozen
 CONFIGS["original"] = {**CONFIGS["v0.2"], "model": "original", "latent_dim": 100, "d_steps": 2,
                        "d_lr": 2e-4, "g_lr": 5e-5}
 
@@ -129,7 +130,7 @@ def build(config, num_attributes, seed):
     generator = build_generator(config["latent_dim"], num_attributes, tuple(config["g_widths"]))
     discriminator = build_discriminator(num_attributes, tuple(config["d_widths"]))
     gan = face_models.VACGAN(generator, discriminator, class_weight=config["class_weight"],
-                             d_steps=config["d_steps"], seed=seed)
+                             d_steps=config["d_steps"], seed=seed, average_decay=config["average_decay"])
     gan.compile(
         d_optimizer=keras.optimizers.Adam(config["d_lr"], beta_1=config["beta_1"], beta_2=0.9),
         g_optimizer=keras.optimizers.Adam(config["g_lr"], beta_1=config["beta_1"], beta_2=0.9),
@@ -185,18 +186,26 @@ def run(config, seed, args):
         control = scorer.accuracy(fakes, requested)
         _, attribute_logits = model.discriminator.predict(held_unit, batch_size=256, verbose=0)
         d_head = ((attribute_logits > 0) == held_attributes).mean()
-        return {"control": control["mean"], "fd": scorer.realism(fakes, real_features), "d_head": float(d_head),
-                "per_attribute": control, "fakes": fakes}
+        record = {"control": control["mean"], "fd": scorer.realism(fakes, real_features), "d_head": float(d_head),
+                  "per_attribute": control, "fakes": fakes}
+        if model.generator_average is not model.generator:  # also the trained G itself, as if drawn without the average
+            live = sampling.generate_images(sampling.Drawing(model.generator, model.latent_dim), len(requested),
+                                            requested, seed=seed)
+            record.update(live_control=scorer.accuracy(live, requested)["mean"],
+                          live_fd=scorer.realism(live, real_features))
+        return record
 
     tracker = callbacks.TimedEvaluation(evaluate, every_seconds=args.every, budget_seconds=args.budget, verbose=True)
     print(f"training for {args.budget:.0f} s of training time...")
     gan.fit(dataset, epochs=10_000, callbacks=[tracker, callbacks.StopOnNaN()], verbose=0)
 
-    print(f"\n| seconds | steps | control accuracy | realism FD (floor {floor:.1f}) | D head on real (held out) |")
-    print("|---|---|---|---|---|")
+    live = "live_fd" in tracker.records[-1]
+    print(f"\n| seconds | steps | control accuracy | realism FD (floor {floor:.1f}) | D head on real (held out) |"
+          + (" G itself: control | G itself: FD |" if live else ""))
+    print("|---|---|---|---|---|" + ("---|---|" if live else ""))
     for record in tracker.records:
         print(f"| {record['seconds']:.0f} | {record['step']} | {record['control']:.3f} | {record['fd']:.1f} "
-              f"| {record['d_head']:.3f} |")
+              f"| {record['d_head']:.3f} |" + (f" {record['live_control']:.3f} | {record['live_fd']:.1f} |" if live else ""))
     final = tracker.records[-1]
     print("\nper attribute at the end (control | independent classifier on real | majority baseline):")
     for index, name in enumerate(names):
@@ -243,13 +252,17 @@ def main():
 
     names = cartoon_faces.FACE_ATTRIBUTES
     print(f"\nAfter {args.budget:.0f} s of training, seeds {seeds}: median [min, max]")
-    print("| configuration | steps | control accuracy | weakest attribute | Smiling | realism FD | floor |")
-    print("|---|---|---|---|---|---|---|")
+    print("| configuration | steps | control accuracy | weakest attribute | Smiling | realism FD | floor | FD / floor "
+          "| G itself (no average): control, FD |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, runs in results.items():
         weakest = [min(run["per_attribute"][n] for n in names) for run in runs]
+        live = (f"{spread([r['live_control'] for r in runs], 3)}, {spread([r['live_fd'] for r in runs], 1)}"
+                if "live_fd" in runs[0] else "(drawn from G)")
         print(f"| {name} | {spread([r['step'] for r in runs], 0)} | {spread([r['control'] for r in runs], 3)} "
               f"| {spread(weakest, 3)} | {spread([r['per_attribute']['Smiling'] for r in runs], 3)} "
-              f"| {spread([r['fd'] for r in runs], 1)} | {spread([r['floor'] for r in runs], 1)} |")
+              f"| {spread([r['fd'] for r in runs], 1)} | {spread([r['floor'] for r in runs], 1)} "
+              f"| {spread([r['fd'] / r['floor'] for r in runs], 1)} | {live} |")
 
 
 if __name__ == "__main__":

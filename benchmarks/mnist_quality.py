@@ -80,19 +80,19 @@ class TutorialGAN(models.GAN):
 
 
 # The notebook's settings, read from notebook 03's "Teaching parameters" (the same in every mode).
-NOTEBOOK = {name: teaching_parameters("03", "fast")[name] for name in ("latent_dim", "batch_size", "learning_rate", "beta_1", "r1_gamma")}
+NOTEBOOK = {name: teaching_parameters("03", "fast")[name] for name in ("latent_dim", "batch_size", "learning_rate", "beta_1", "r1_gamma", "average_decay")}
 
 
 def build(name):
     if name == "notebook":
         gan = models.R1GAN(models.build_generator(NOTEBOOK["latent_dim"]), models.build_discriminator(),
-                           r1_gamma=NOTEBOOK["r1_gamma"])
+                           r1_gamma=NOTEBOOK["r1_gamma"], average_decay=NOTEBOOK["average_decay"])
         optimizer = lambda: keras.optimizers.Adam(NOTEBOOK["learning_rate"], beta_1=NOTEBOOK["beta_1"])  # noqa: E731
         return gan, optimizer, NOTEBOOK["batch_size"]
     if name == "conditional":
         gan = models.ConditionalGAN(models.build_conditional_generator(NOTEBOOK["latent_dim"]),
                                     models.build_conditional_discriminator(),
-                                    r1_gamma=NOTEBOOK["r1_gamma"])
+                                    r1_gamma=NOTEBOOK["r1_gamma"], average_decay=NOTEBOOK["average_decay"])
         optimizer = lambda: keras.optimizers.Adam(NOTEBOOK["learning_rate"], beta_1=NOTEBOOK["beta_1"])  # noqa: E731
         return gan, optimizer, NOTEBOOK["batch_size"]
     if name == "tutorial":
@@ -102,6 +102,19 @@ def build(name):
     raise SystemExit(f"unknown model {name!r}; choose from notebook, conditional, tutorial")
 
 
+class BesideG(callbacks.QualityTracker):
+    """Scores what the model draws (its weight average, where it keeps one) and, beside it, G itself."""
+
+    def _score(self, model):
+        score = super()._score(model)
+        if model.generator_average is not model.generator:
+            live = sampling.Drawing(model.generator, model.latent_dim)
+            images = sampling.generate_images(live, self.num_samples, self.labels, seed=self.seed)
+            score.update({f"g_{key}": value for key, value in
+                          self.scorer.score(images, real_features=self.real_features).items()})
+        return score
+
+
 def run(name, digits, scorer, budget, every, samples, seed):
     keras.utils.set_random_seed(seed)
     gan, optimizer, batch_size = build(name)
@@ -109,9 +122,8 @@ def run(name, digits, scorer, budget, every, samples, seed):
     conditional = name == "conditional"
     labels = digits.y_train if conditional else None
     dataset = datasets.image_dataset(digits.x_train, labels, batch_size=batch_size, seed=seed).repeat()
-    tracker = callbacks.QualityTracker(scorer, datasets.to_unit_range(digits.x_test[:samples]),
-                                       every_seconds=every, num_samples=samples, budget_seconds=budget,
-                                       conditional=conditional)
+    tracker = BesideG(scorer, datasets.to_unit_range(digits.x_test[:samples]),
+                      every_seconds=every, num_samples=samples, budget_seconds=budget, conditional=conditional)
     gan.fit(dataset, epochs=1, steps_per_epoch=10**8, verbose=0,
             callbacks=[tracker, callbacks.StopOnNaN()])
     return gan, tracker.records
@@ -174,12 +186,16 @@ def main():
             if args.save_samples and repeat == 0:
                 save_samples(gan, name, records[-1], args.save_samples)
             print(f"\n{name}, seed {seed}: (wall {time.perf_counter() - began:.0f} s including scoring)")
-            print(f"  {'seconds':>8} {'steps':>7} {'FD':>9} {'confidence':>11} {'coverage':>9}")
+            live = "g_fd" in records[-1]
+            print(f"  {'seconds':>8} {'steps':>7} {'FD':>9} {'confidence':>11} {'coverage':>9}"
+                  + ("   G itself (no average): FD, confidence, coverage" if live else ""))
             for r in records:
-                print(f"  {r['seconds']:8.0f} {r['step']:7d} {r['fd']:9.2f} {r['confidence']:11.3f} {r['coverage']:9.2f}")
+                print(f"  {r['seconds']:8.0f} {r['step']:7d} {r['fd']:9.2f} {r['confidence']:11.3f} {r['coverage']:9.2f}"
+                      + (f"   {r['g_fd']:.2f}, {r['g_confidence']:.3f}, {r['g_coverage']:.2f}" if live else ""))
 
     # Each figure at the budget, one value per seed; the targets are judged on the medians.
-    at_budget = {name: {key: [records[-1][key] for records in runs] for key in ("step", "fd", "confidence", "coverage")}
+    keys = ("step", "fd", "confidence", "coverage", "g_fd", "g_confidence", "g_coverage")
+    at_budget = {name: {key: [records[-1][key] for records in runs] for key in keys if key in runs[0][-1]}
                  for name, runs in results.items()}
     final = {name: {key: float(np.median(values)) for key, values in figures.items()}
              for name, figures in at_budget.items()}
@@ -188,7 +204,7 @@ def main():
         for name, figures in at_budget.items():
             print(f"  {name:12} " + "  ".join(
                 f"{key} {np.median(v):.{places}f} [{min(v):.{places}f}, {max(v):.{places}f}]"
-                for (key, v), places in zip(figures.items(), (0, 2, 3, 2))))
+                for (key, v), places in zip(figures.items(), (0, 2, 3, 2, 2, 3, 2))))
     if {"notebook", "conditional"} <= set(results):
         print("\nFD at equal training seconds, with labels vs without (first seed): "
               + ", ".join(f"{plain['seconds']:.0f}s: {labelled['fd']:.1f} vs {plain['fd']:.1f}"

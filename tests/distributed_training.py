@@ -32,10 +32,10 @@ GLOBAL_BATCH, STEPS = 16, 3
 def build(which):
     keras.utils.set_random_seed(0)
     if which == "dcgan":
-        gan = models.R1GAN(models.build_generator(16), models.build_discriminator(), r1_gamma=1.0)
+        gan = models.R1GAN(models.build_generator(16), models.build_discriminator(), r1_gamma=1.0, average_decay=0.5)
     else:
         gan = face_models.VACGAN(face_models.build_face_generator(16, 8, (16, 8, 8, 8)),
-                                 face_models.build_face_discriminator(8, (8, 8, 8, 8)))
+                                 face_models.build_face_discriminator(8, (8, 8, 8, 8)), average_decay=0.5)
     gan.compile(d_optimizer=keras.optimizers.SGD(0.05), g_optimizer=keras.optimizers.SGD(0.05))
     return gan
 
@@ -50,7 +50,7 @@ def data(which):
 
 
 def weights(gan):
-    return [w.numpy() for w in gan.generator.weights + gan.discriminator.weights]
+    return [w.numpy() for w in gan.generator.weights + gan.discriminator.weights + gan.generator_average.weights]
 
 
 def main(which, without_share):

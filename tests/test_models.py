@@ -142,8 +142,9 @@ def test_the_same_seed_gives_the_same_first_training_steps(digits):
 
     def first_steps():
         runtime.seed_everything(42)
-        gan = models.R1GAN(models.build_generator(64), models.build_discriminator(), r1_gamma=1.0)
-        compiled(gan, 5e-4)
+        gan = models.R1GAN(models.build_generator(64), models.build_discriminator(), r1_gamma=1.0,
+                           average_decay=0.995)
+        compiled(gan, 1e-3)
         history = gan.fit(datasets.image_dataset(digits[0], batch_size=64), epochs=1, steps_per_epoch=3,
                           verbose=0)
         return history.history, keras.ops.convert_to_numpy(keras.random.normal((4,)))
@@ -151,3 +152,30 @@ def test_the_same_seed_gives_the_same_first_training_steps(digits):
     (first, draw_a), (second, draw_b) = first_steps(), first_steps()
     assert first == second
     np.testing.assert_array_equal(draw_a, draw_b)  # unseeded draws repeat too (Keras 3.10 did not)
+
+
+def test_the_average_follows_g_by_the_moving_average_rule_and_is_what_generate_draws(digits):
+    """a <- d a + (1 - d) w after each G step, d = min(decay, (1 + t) / (10 + t)); batch-norm statistics too."""
+    keras.utils.set_random_seed(0)
+    gan = compiled(models.GAN(models.build_generator(16), models.build_discriminator(), average_decay=0.5), 1e-2)
+    assert gan.generator_average is not gan.generator and not gan.generator_average.trainable_weights
+    average = [w.copy() for w in gan.generator_average.get_weights()]
+    batches = iter(datasets.image_dataset(digits[0], batch_size=32))
+    for step in (1, 2, 3):
+        gan.train_on_batch(next(batches))
+        decay = min(0.5, (1 + step) / (10 + step))
+        average = [decay * a + (1 - decay) * w for a, w in zip(average, gan.generator.get_weights())]
+        np.testing.assert_allclose(np.concatenate([a.ravel() for a in gan.generator_average.get_weights()]),
+                                   np.concatenate([a.ravel() for a in average]), rtol=1e-5, atol=1e-6)
+    moving_mean = [i for i, w in enumerate(gan.generator.weights) if "moving_mean" in w.path][0]
+    assert not np.allclose(gan.generator_average.get_weights()[moving_mean], 0.0)  # statistics are averaged as well
+    z = np.random.default_rng(0).normal(size=(8, 16)).astype("float32")
+    np.testing.assert_allclose(gan.generate(z), gan.generator_average(z, training=False), atol=1e-6)
+    assert not np.allclose(gan.generate(z), gan.generator(z, training=False), atol=1e-4)
+
+
+def test_without_an_average_generate_draws_from_g_and_a_bad_decay_is_refused():
+    gan = models.GAN(models.build_generator(16), models.build_discriminator())
+    assert gan.generator_average is gan.generator
+    with pytest.raises(ValueError, match="average_decay"):
+        models.GAN(models.build_generator(16), models.build_discriminator(), average_decay=1.0)

@@ -52,7 +52,8 @@ def dcgan(seed: int = 0):
     digits = mnist.load_mnist("offline")
     train = digits.x_train[: p["max_train_images"]]
     keras.utils.set_random_seed(seed)
-    gan = models.R1GAN(models.build_generator(p["latent_dim"]), models.build_discriminator(), r1_gamma=p["r1_gamma"])
+    gan = models.R1GAN(models.build_generator(p["latent_dim"]), models.build_discriminator(), r1_gamma=p["r1_gamma"],
+                       average_decay=p["average_decay"])
     gan.compile(d_optimizer=keras.optimizers.Adam(p["learning_rate"], beta_1=p["beta_1"]),
                 g_optimizer=keras.optimizers.Adam(p["learning_rate"], beta_1=p["beta_1"]))
     began = time.perf_counter()
@@ -63,7 +64,7 @@ def dcgan(seed: int = 0):
     real = datasets.to_unit_range(digits.x_test[: p["eval_samples"]])
     score = scorer.score(sampling.generate_images(gan, p["eval_samples"], seed=1), real)
     print(f"  FD {score['fd']:.2f}, confidence {score['confidence']:.3f}, coverage {score['coverage']:.2f}")
-    save_generator(gan.generator, "03_generator", 1)
+    save_generator(gan.generator_average, "03_generator", 1)  # the generator the notebook draws from
 
 
 def faces(seed: int = 0):
@@ -73,7 +74,8 @@ def faces(seed: int = 0):
     keras.utils.set_random_seed(seed)
     generator = face_models.build_face_generator(p["latent_dim"], len(data.names), widths=tuple(p["g_widths"]))
     discriminator = face_models.build_face_discriminator(len(data.names), widths=tuple(p["d_widths"]))
-    gan = face_models.VACGAN(generator, discriminator, class_weight=p["class_weight"], d_steps=p["d_steps"])
+    gan = face_models.VACGAN(generator, discriminator, class_weight=p["class_weight"], d_steps=p["d_steps"],
+                             average_decay=p["average_decay"])
     gan.compile(d_optimizer=keras.optimizers.Adam(p["d_learning_rate"], beta_1=p["beta_1"], beta_2=0.9),
                 g_optimizer=keras.optimizers.Adam(p["g_learning_rate"], beta_1=p["beta_1"], beta_2=0.9))
     began = time.perf_counter()
@@ -89,7 +91,7 @@ def faces(seed: int = 0):
     real_features, _ = scorer.features_and_logits(datasets.to_unit_range(held.images))
     print(f"  attribute control (independent classifier): {scorer.accuracy(fakes, held.attributes)['mean']:.3f}, "
           f"realism FD {scorer.realism(fakes, real_features):.0f}")
-    save_generator(generator, "04_generator_procedural", p["epochs"])
+    save_generator(gan.generator_average, "04_generator_procedural", p["epochs"])  # the generator the notebook draws from
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 :class:`EpochCheckpoint`.
 
 After every epoch it saves, each atomically (``files.atomic_path``), the whole training state
-(``epoch-NNNNN.weights.h5``: both networks, both optimizers' moments and step counters) and
+(``epoch-NNNNN.weights.h5``: both networks, G's weight average where the model keeps one,
+both optimizers' moments and step counters) and
 the history of the callbacks given in ``keep_with`` (``epoch-NNNNN.state.npz``: the curves,
 the sample grids, the time spent). ``restore(model)`` loads the newest readable checkpoint
 and returns the epoch to pass to ``fit(initial_epoch=...)``; when that run had finished (its

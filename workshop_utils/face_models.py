@@ -75,8 +75,8 @@ class VACGAN(two_players.TwoPlayers):
     that G was asked for.
     """
 
-    def __init__(self, generator, discriminator, class_weight=1.0, d_steps=1, seed=0):
-        super().__init__(generator, discriminator, seed)  # keeps G, D, latent_dim and a noise seed
+    def __init__(self, generator, discriminator, class_weight=1.0, d_steps=1, seed=0, average_decay=None):
+        super().__init__(generator, discriminator, seed, average_decay)  # G, D, latent_dim, a noise seed, G's average
         self.class_weight = class_weight
         self.d_steps = d_steps
         names = ("d_loss", "g_loss", "d_class_loss", "real_attr_acc", "fake_attr_acc")
@@ -90,7 +90,8 @@ class VACGAN(two_players.TwoPlayers):
         return list(self.trackers.values())
 
     def generate(self, z, attributes, training=False):
-        return self.generator([z, attributes], training=training)
+        generator = self.generator if training else self.generator_average  # train G; draw from its average
+        return generator([z, attributes], training=training)
 
     def train_step(self, data):
         """One step on a batch of (real faces (B, 64, 64, 3) in [-1, 1], attributes (B, K)): D's step(s), then G's."""

@@ -83,8 +83,8 @@ def build_discriminator():
 class GAN(two_players.TwoPlayers):
     """A generator and a discriminator trained against each other by ``fit()``."""
 
-    def __init__(self, generator, discriminator, loss="non_saturating", seed=0):
-        super().__init__(generator, discriminator, seed)  # keeps G, D, latent_dim and a noise seed
+    def __init__(self, generator, discriminator, loss="non_saturating", seed=0, average_decay=None):
+        super().__init__(generator, discriminator, seed, average_decay)  # G, D, latent_dim, a noise seed, G's average
         self.d_loss_fn, self.g_loss_fn = losses.get_gan_loss(loss)
         self.trackers = {
             name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "D(x)", "D(G(z))")
@@ -95,7 +95,8 @@ class GAN(two_players.TwoPlayers):
         return list(self.trackers.values())
 
     def generate(self, z, labels=None, training=False):
-        return self.generator(z, training=training)
+        generator = self.generator if training else self.generator_average  # train G; draw from its average
+        return generator(z, training=training)
 
     def discriminate(self, images, labels=None, training=False):
         return self.discriminator(images, training=training)
@@ -182,7 +183,8 @@ class ConditionalGAN(R1GAN):
     """The same train step; G and D are also told which digit each image shows."""
 
     def generate(self, z, labels=None, training=False):
-        return self.generator([z, labels], training=training)
+        generator = self.generator if training else self.generator_average
+        return generator([z, labels], training=training)
 
     def discriminate(self, images, labels=None, training=False):
         return self.discriminator([images, labels], training=training)

@@ -10,6 +10,17 @@ import numpy as np
 from .checks import is_count
 
 
+class Drawing:
+    """Any generator network as a model :func:`generate_images` can draw from: e.g. a GAN's
+    trained ``generator`` rather than the weight average its ``generate`` uses."""
+
+    def __init__(self, generator, latent_dim):
+        self.generator, self.latent_dim = generator, latent_dim
+
+    def generate(self, z, labels=None, training=False):
+        return self.generator(z if labels is None else [z, labels], training=training)
+
+
 def condition_inputs(labels):
     """What a conditional model is told, as it takes it: digit labels (N,) as int32, attribute
     vectors (N, K) as float32; None (an unconditional model) stays None."""
