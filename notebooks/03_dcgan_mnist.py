@@ -35,7 +35,7 @@
 # is 3.5 billion floating-point operations, which a T4 does in about a millisecond, so the
 # cost is TensorFlow's overhead per step, assumed 5 to 10 ms; an H200 ran these networks at
 # 480 steps a second under Keras's JAX backend, 2026-11-27). About 4 minutes on a laptop CPU
-# in `fast` mode (measured: the whole notebook in 3.9 minutes on a 2-core CPU, 2026-11-27,
+# in `fast` mode (measured: the whole notebook in 4.2 minutes on a 2-core CPU, 2026-11-27,
 # with an offline folder of 8,000 digits; all 60,000 make the scoring classifier's one-off
 # training longer), seconds in `smoke` mode (CI).
 
@@ -896,8 +896,10 @@ if my_prediction is not None:
 # Notebook 02's flat curve says the minimax loss gives $G$ almost no gradient *while $D$
 # rejects its images confidently* (mean $D(G(z))$ near 0). Whether that costs anything in a
 # few hundred steps depends on how soon $D$ becomes that confident: in the reference
-# rehearsal (2-core CPU, `fast` mode, 300 steps, 2026-11-27) the two read about equally
-# (confidence 0.729 minimax, 0.721 non-saturating). The printed line is your run's verdict;
+# rehearsal (2-core CPU, `fast` mode, 300 steps at 1e-3, 2026-11-27) the non-saturating loss
+# read somewhat more confidently (0.792 against 0.747 for minimax); at 5e-4 the same day the
+# two had tied (0.721 and 0.729). So the margin is small and moves with the settings: the
+# printed line is your run's verdict;
 # read the mean $D(G(z))$ in the titles to see whether $D$ ever got confident enough to starve
 # the minimax generator.
 #
