@@ -9,7 +9,9 @@ confidence and class coverage (effective number of digit classes, 10 = all equal
     WORKSHOP_DATA_DIR=../shared/data python benchmarks/mnist_quality.py --budget 300
 
 Targets (2-core CPU, 300 s): notebook FD <= tutorial FD / 20, confidence >= 0.9,
-coverage >= 9.5; at 60 s, confidence >= 0.7. One run is noisy (on a shared machine the same
+coverage >= 9.5; at 60 s, confidence >= 0.7. Issue 27 raised them to FD <= 6, confidence >= 0.92
+and coverage >= 9.6 (no seed below 9.3); its section in benchmarks/README.md says which are met.
+Where the model keeps a weight average, G itself is scored beside it from the same run. One run is noisy (on a shared machine the same
 300 s gave 4,800 to 9,600 steps, and coverage moves by +-0.5 between checkpoints), so judge
 targets with ``--repeats 3``: the summary is the median over seeds.
 """
