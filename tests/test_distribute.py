@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).resolve().parent / "distributed_training.py"
-TOLERANCE = 1e-5  # float32 sums in another order; a wrong loss scale moves weights by ~1e-2 here
+# float32 sums in another order (1e-7 after each step), and now and then a ReLU whose input lies
+# within that rounding of 0 (most likely) takes the other branch on one side: notebook 04's modulated
+# generator measured 1.2e-7 after two steps and 6.6e-5 after three. A wrong loss scale moves
+# weights by ~1e-2 here.
+TOLERANCE = 2e-4
 
 
 def run(*arguments):

@@ -74,6 +74,32 @@ def test_face_builders_shapes_and_celeba_heads():
     assert tuple(real_fake.shape) == (3, 1) and tuple(attributes.shape) == (3, 40)
 
 
+def test_modulate_starts_as_the_identity_then_scales_and_shifts_each_map_alike_at_every_pixel():
+    rng = np.random.default_rng(0)
+    maps, codes = keras.Input((4, 4, 3)), keras.Input((5,))
+    model = keras.Model([maps, codes], face_models.modulate(maps, codes))
+    x = rng.standard_normal((2, 4, 4, 3)).astype("float32")
+    zy = rng.standard_normal((2, 5)).astype("float32")
+    np.testing.assert_allclose(model([x, zy]), x, atol=1e-6)  # scale 1 and shift 0 before training
+    scale_layer, shift_layer = [layer for layer in model.layers if isinstance(layer, layers.Dense)]
+    for layer in (scale_layer, shift_layer):
+        layer.kernel.assign(rng.standard_normal(layer.kernel.shape).astype("float32"))
+    scale = zy @ scale_layer.kernel.numpy() + scale_layer.bias.numpy()  # (2, 3): one per face and map
+    shift = zy @ shift_layer.kernel.numpy() + shift_layer.bias.numpy()
+    np.testing.assert_allclose(model([x, zy]), x * scale[:, None, None] + shift[:, None, None], rtol=1e-5, atol=1e-5)
+
+
+def test_every_generator_block_is_modulated_by_z_and_y():
+    generator = face_models.build_face_generator(8, 5, widths=(16, 8, 8, 8))
+    z = np.zeros((1, 8), "float32")
+    y = np.zeros((1, 5), "float32")
+    dense = [layer for layer in generator.layers if isinstance(layer, layers.Dense)]
+    assert len(dense) == 1 + 2 * 3  # the 4 x 4 projection, then a scale and a shift for each of three blocks
+    before = generator([z, y], training=False)
+    dense[-1].bias.assign(np.full(dense[-1].bias.shape, 0.5, "float32"))  # the last block's shift
+    assert not np.allclose(generator([z, y], training=False), before)
+
+
 def test_every_discriminator_convolution_is_spectrally_normalised():
     discriminator = face_models.build_face_discriminator(8, widths=(8, 8, 8, 8))
     convolutions = [layer for layer in discriminator.layers if isinstance(getattr(layer, "layer", layer), layers.Conv2D)]

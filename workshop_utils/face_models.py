@@ -17,6 +17,15 @@ from keras import layers, ops
 from . import checks, losses, two_players
 
 
+# Every block's scale and shift, read from [z, y]
+def modulate(x, zy):
+    """Scale and shift each map of x (B, H, W, C) by amounts read from zy (B, D): one per map and face."""
+    width = x.shape[-1]
+    scale = layers.Dense(width, kernel_initializer="zeros", bias_initializer="ones")(zy)  # (B, C), 1 at the start
+    shift = layers.Dense(width, kernel_initializer="zeros")(zy)  # (B, C), 0 at the start
+    return x * layers.Reshape((1, 1, width))(scale) + layers.Reshape((1, 1, width))(shift)  # the same at every pixel
+
+
 # The face generator: [z, attributes] -> a 64 x 64 x 3 face
 def build_face_generator(latent_dim=64, num_attributes=40, widths=(256, 128, 64, 32)):
     """[z, attribute vector y] -> a 64 x 64 x 3 face in [-1, 1] that has those attributes."""
@@ -26,14 +35,15 @@ def build_face_generator(latent_dim=64, num_attributes=40, widths=(256, 128, 64,
         raise ValueError(f"latent_dim and num_attributes must be at least 1, got {latent_dim!r} and {num_attributes!r}.")
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((num_attributes,), name="attributes")
-    x = layers.Concatenate()([z, y])  # (B, latent_dim + num_attributes)
-    x = layers.Dense(4 * 4 * widths[0], use_bias=False)(x)
+    zy = layers.Concatenate()([z, y])  # (B, latent_dim + num_attributes): what this face should be
+    x = layers.Dense(4 * 4 * widths[0], use_bias=False)(zy)
     x = layers.BatchNormalization(synchronized=True)(x)
     x = layers.ReLU()(x)
     x = layers.Reshape((4, 4, widths[0]))(x)  # (B, 4, 4, widths[0])
     for width in widths[1:]:  # 4 -> 8 -> 16 -> 32
         x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(synchronized=True)(x)
+        x = layers.BatchNormalization(synchronized=True, center=False, scale=False)(x)  # [z, y] sets both
+        x = modulate(x, zy)
         x = layers.ReLU()(x)
     image = layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="tanh",
                                    dtype="float32")(x)  # (B, 64, 64, 3), float32 under mixed precision too
