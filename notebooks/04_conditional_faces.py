@@ -222,7 +222,7 @@ plotting.plot_attribute_bars(names, {"share of faces with it": share, "majority-
 # $z$ and $y$ are concatenated, projected to a 4 × 4 map, then four stride-2 transposed
 # convolutions double the size each time: 4 → 8 → 16 → 32 → 64.
 #
-# One addition to notebook 03's generator: $[z, y]$ is fed to **every** block, not only the
+# One addition to the plain DCGAN generator: $[z, y]$ is fed to **every** block, not only the
 # first. After each batch normalisation, two small dense layers read $[z, y]$ and give each
 # feature map its own scale and shift, the same at every pixel (`modulate` below). So
 # whatever is true of the whole face (a background colour, a skin tone, "smiling") can be
@@ -233,8 +233,8 @@ plotting.plot_attribute_bars(names, {"share of faces with it": share, "majority-
 # same idea. The scales start at 1 and the shifts at 0, so an untrained $G$ is the plain one.
 # Measured on procedural faces (600 s on a 2-core CPU, median of three seeds, 2026-11-27, in
 # `benchmarks/README.md`): the weakest attribute is drawn as asked 94% of the time instead of
-# 93% (and no seed below 94%, where one was at 89%), all attributes 98.7% instead of 98.1%, for no
-# fewer steps; realism moved less (FD 68 against 75, within the spread of the seeds).
+# 93% (and no seed below 94%, where one was at 89%), the average over attributes 98.7% instead
+# of 98.1%, for no fewer steps; realism moved less (FD 68 against 75, within the spread of the seeds).
 
 # %%
 # Every block's scale and shift, read from [z, y]  # @save face_models
