@@ -222,22 +222,30 @@ plotting.plot_attribute_bars(names, {"share of faces with it": share, "majority-
 # $z$ and $y$ are concatenated, projected to a 4 × 4 map, then four stride-2 transposed
 # convolutions double the size each time: 4 → 8 → 16 → 32 → 64.
 #
-# One addition to the plain DCGAN generator: $[z, y]$ is fed to **every** block, not only the
-# first. After each batch normalisation, two small dense layers read $[z, y]$ and give each
-# feature map its own scale and shift, the same at every pixel (`modulate` below). So
-# whatever is true of the whole face (a background colour, a skin tone, "smiling") can be
-# set everywhere at once, at every scale, instead of being carried up from the 4 × 4 map
-# position by position. This is conditional batch normalisation with $z$ fed to every block, as in
-# BigGAN ([Brock, Donahue & Simonyan, 2019](https://arxiv.org/abs/1809.11096)); StyleGAN's
-# per-map styles ([Karras, Laine & Aila, 2019](https://arxiv.org/abs/1812.04948)) are the
-# same idea. The scales start at 1 and the shifts at 0, so an untrained $G$ is the plain one.
-# Measured on procedural faces (600 s on a 2-core CPU, median of three seeds, 2026-11-27, in
-# `benchmarks/README.md`): the weakest attribute is drawn as asked 94% of the time instead of
-# 93% (and no seed below 94%, where one was at 89%), the average over attributes 98.7% instead
-# of 98.1%, for no fewer steps; realism moved less (FD 68 against 75, within the spread of the seeds).
+# One addition to the plain DCGAN generator: $[z, y]$ is fed to every upsampling block, not
+# only to the first 4 × 4 map. After the batch normalisation of each of the three upsampling
+# blocks (8, 16 and 32 pixels), two small dense layers read $[z, y]$ and give each feature map
+# its own scale and shift, the same at every pixel (`modulate` below). So what holds for the
+# whole face (its background colour, its skin tone, whether it smiles) can turn feature maps
+# up or down everywhere at once, at every scale, instead of being carried up from the 4 × 4 map
+# position by position; the convolutions still decide where each map shows. This is
+# conditional batch normalisation, as in BigGAN
+# ([Brock, Donahue & Simonyan, 2019](https://arxiv.org/abs/1809.11096)), where each residual
+# block's batch norm reads a chunk of $z$ together with a shared class embedding; here every
+# block reads the whole of $[z, y]$. StyleGAN's styles
+# ([Karras, Laine & Aila, 2019](https://arxiv.org/abs/1812.04948)) are a close relative: one
+# scale and one shift per map, read from the output of a mapping network and applied after
+# instance normalisation. The scales start at 1 and the shifts at 0 whatever $[z, y]$ is, so
+# before training each block computes exactly what the plain generator's would.
+# Measured on procedural faces (600 s on a 2-core CPU, three seeds, 2026-11-27, in
+# `benchmarks/README.md`): the weakest attribute (Smiling, on every seed) is drawn as asked
+# 94.4% of the time instead of 92.7% (no seed below 94.4%, where one was at 89.2%), the average
+# over attributes 98.7% instead of 98.1%, in about as many steps. Realism did not clearly move:
+# the median FD fell from 75 to 68, but it rose on two of the three seeds (62 → 68, 85 → 101)
+# and fell on the third (75 → 41).
 
 # %%
-# Every block's scale and shift, read from [z, y]  # @save face_models
+# Each upsampling block's scale and shift, read from [z, y]  # @save face_models
 def modulate(x, zy):
     """Scale and shift each map of x (B, H, W, C) by amounts read from zy (B, D): one per map and face."""
     width = x.shape[-1]
@@ -249,7 +257,11 @@ def modulate(x, zy):
 # %%
 # The face generator: [z, attributes] -> a 64 x 64 x 3 face  # @save face_models @live
 def build_face_generator(latent_dim=64, num_attributes=40, widths=(256, 128, 64, 32)):
-    """[z, attribute vector y] -> a 64 x 64 x 3 face in [-1, 1] that has those attributes."""
+    """[z, attribute vector y] -> a 64 x 64 x 3 face in [-1, 1] that has those attributes.
+
+    Each upsampling block: a transposed convolution, batch norm without its own scale and
+    shift, ``modulate(x, zy)``, ReLU.
+    """
     if len(widths) != 4:  # a 4 x 4 start and four doublings make 64 x 64
         raise ValueError(f"widths must hold 4 layer widths (4x4, 8x8, 16x16, 32x32), got {widths!r}.")
     if latent_dim < 1 or num_attributes < 1:
@@ -497,7 +509,7 @@ live_curves = callbacks.LiveLossPlot(every=max(params.grid_every // 5, 1))
 budget = callbacks.TimeBudget(params.budget_minutes)
 shape = dict(images=params.images, latent_dim=params.latent_dim, g_widths=params.g_widths,
              d_widths=params.d_widths, attributes=len(names), average_decay=params.average_decay,
-             g_parameters=generator.count_params())  # a change here (or to G's layers) starts a run of its own
+             g_parameters=generator.count_params())  # a change here (or to G's parameter count) starts a run of its own
 checkpoint = callbacks.EpochCheckpoint(runtime.output_dir(f"04_faces_{params.dataset}_{mode}"), settings=shape,
                                        keep_with=[sample_grid, live_curves, budget])  # they resume too
 if not params.resume:

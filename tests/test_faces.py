@@ -89,15 +89,18 @@ def test_modulate_starts_as_the_identity_then_scales_and_shifts_each_map_alike_a
     np.testing.assert_allclose(model([x, zy]), x * scale[:, None, None] + shift[:, None, None], rtol=1e-5, atol=1e-5)
 
 
-def test_every_generator_block_is_modulated_by_z_and_y():
+def test_each_upsampling_block_has_a_scale_and_a_shift_that_read_z_and_y_and_change_the_face():
     generator = face_models.build_face_generator(8, 5, widths=(16, 8, 8, 8))
-    z = np.zeros((1, 8), "float32")
-    y = np.zeros((1, 5), "float32")
+    z, y = np.random.default_rng(0).standard_normal((1, 8)).astype("float32"), np.ones((1, 5), "float32")
     dense = [layer for layer in generator.layers if isinstance(layer, layers.Dense)]
     assert len(dense) == 1 + 2 * 3  # the 4 x 4 projection, then a scale and a shift for each of three blocks
-    before = generator([z, y], training=False)
-    dense[-1].bias.assign(np.full(dense[-1].bias.shape, 0.5, "float32"))  # the last block's shift
-    assert not np.allclose(generator([z, y], training=False), before)
+    modulations = dense[1:]
+    assert all(layer.kernel.shape[0] == 8 + 5 for layer in modulations)  # each reads all of [z, y]
+    assert sorted(layer.units for layer in modulations) == [8] * 6  # one per map of its block (widths 8, 8, 8)
+    for layer in modulations:  # nudging any one of them changes the picture: every one is wired in
+        before = generator([z, y], training=False)
+        layer.bias.assign(layer.bias.numpy() + 0.5)
+        assert not np.allclose(generator([z, y], training=False), before), layer.name
 
 
 def test_every_discriminator_convolution_is_spectrally_normalised():

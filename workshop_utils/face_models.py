@@ -17,7 +17,7 @@ from keras import layers, ops
 from . import checks, losses, two_players
 
 
-# Every block's scale and shift, read from [z, y]
+# Each upsampling block's scale and shift, read from [z, y]
 def modulate(x, zy):
     """Scale and shift each map of x (B, H, W, C) by amounts read from zy (B, D): one per map and face."""
     width = x.shape[-1]
@@ -28,7 +28,11 @@ def modulate(x, zy):
 
 # The face generator: [z, attributes] -> a 64 x 64 x 3 face
 def build_face_generator(latent_dim=64, num_attributes=40, widths=(256, 128, 64, 32)):
-    """[z, attribute vector y] -> a 64 x 64 x 3 face in [-1, 1] that has those attributes."""
+    """[z, attribute vector y] -> a 64 x 64 x 3 face in [-1, 1] that has those attributes.
+
+    Each upsampling block: a transposed convolution, batch norm without its own scale and
+    shift, ``modulate(x, zy)``, ReLU.
+    """
     if len(widths) != 4:  # a 4 x 4 start and four doublings make 64 x 64
         raise ValueError(f"widths must hold 4 layer widths (4x4, 8x8, 16x16, 32x32), got {widths!r}.")
     if latent_dim < 1 or num_attributes < 1:
