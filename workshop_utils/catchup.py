@@ -140,6 +140,8 @@ def restore_trained(model, source: str) -> int:
     if epoch == 0:
         raise ValueError(f"The trained checkpoint is {what}; this generator has other shapes. Build the generator "
                          "with the settings it was trained with (WORKSHOP_MODE=fast for the course's own notebook 04 "
-                         "generator, the instructor's settings for theirs).")
+                         "generator, the instructor's settings for theirs). A generator saved by an earlier version "
+                         "of the course, whose generator had other layers, loads into no setting of this one: train "
+                         "it again with this version (instructors: `python tools/rehearse.py` makes one to share).")
     print(f"Loaded the course's trained generator: {what}." if text in TRAINED else f"Loaded {what}.")
     return epoch
