@@ -361,9 +361,9 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # 10 minutes' training on a 2-core CPU (median of three seeds, 2,000 faces a side), that
 # took the realism distance measured below from 336 to 76 and control from 0.93 to 0.985
 # (`benchmarks/README.md` has the figures). Then $G$'s steps doubled again, to 1.6e-3 with
-# $D$ kept at 8e-4: the opposite of the original's balance, and what the average of $G$'s
-# weights makes pay, since it smooths the noisier $G$ that larger steps make. Beside the equal
-# rates on the same three seeds the same night (2026-11-28, 10 minutes each on a 2-core CPU): the
+# $D$ kept at 8e-4: the opposite of the original's balance. Beside the equal rates on the
+# same three seeds the same night (2026-11-27 23:23 to 11-28 01:42 UTC, 10 minutes each on a
+# 2-core CPU): the
 # realism distance 71 → 41 (median; 73 → 37 and 71 → 66 on two seeds, 41 → 41 on the third, in 3%,
 # 21% and 4% more steps), control 0.991 both, and every attribute drawn as asked at least 93% of
 # the time on every seed (one seed was at 92.5% before), though Smiling's median fell from 97.0%
