@@ -363,12 +363,11 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # (`benchmarks/README.md` has the figures). Then $G$'s steps doubled again, to 1.6e-3 with
 # $D$ kept at 8e-4: the opposite of the original's balance. Beside the equal rates on the
 # same three seeds the same night (2026-11-27 23:23 to 11-28 01:42 UTC, 10 minutes each on a
-# 2-core CPU): the
-# realism distance 71 → 41 (median; 73 → 37 and 71 → 66 on two seeds, 41 → 41 on the third, in 3%,
-# 21% and 4% more steps), control 0.991 both, and every attribute drawn as asked at least 93% of
-# the time on every seed (one seed was at 92.5% before), though Smiling's median fell from 97.0%
-# to 94.8%. Doubling both rates instead cost the
-# attributes (Smiling 82%, one seed).
+# 2-core CPU): the realism distance 71 → 41 (median; 73 → 37 and 71 → 66 on two seeds, 41 → 41
+# on the third, in 3%, 21% and 4% more steps), control 0.991 both, and every attribute drawn as
+# asked at least 93% of the time on every seed (one seed was at 92.5% before), though Smiling's
+# median fell from 97.0% to 94.8%. Doubling both rates instead cost the attributes (Smiling 82%,
+# one seed).
 # `full` mode keeps 2e-4 for both: nobody has measured its wider models on CelebA at larger
 # steps yet.
 # As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and
