@@ -37,9 +37,9 @@
 # **Time:** on a GPU (`full` mode) training is time-boxed: it stops after 12 minutes, whatever
 # the GPU, on CelebA's first 100,000 faces, which take about 2 minutes to download and
 # preprocess on Colab (an estimate: see the parameters below). On a laptop CPU (`fast` mode)
-# the notebook uses procedural faces: about 8 minutes (measured on a 2-core CPU on 2026-11-27:
-# 7.7 min, of which 4.7 min training, 1.4 min the independent classifier, trained once and
-# then cached, and 1.1 min the exercises' short runs). Seconds in `smoke` mode (CI).
+# the notebook uses procedural faces: about 8 minutes (measured on a 2-core CPU on 2026-11-28:
+# 7.9 min, of which 4.7 min training, 1.5 min the independent classifier, trained once and
+# then cached, and 1.2 min the exercises' short runs). Seconds in `smoke` mode (CI).
 
 # %% [markdown]
 # ## Setup
