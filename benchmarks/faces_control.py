@@ -15,7 +15,8 @@ Also printed: the discriminator head's accuracy on held-out real faces.
 
 Configurations (``CONFIGS``): ``notebook`` is notebook 04's ``fast`` mode; ``v0.2`` is the
 notebook's model and settings as released in v0.2.0 (before issue 16: learning rates 2e-4,
-where the notebook now uses 8e-4 for D and 1.6e-3 for G); ``original`` is the original
+where the notebook now uses 8e-4 for D and 1.6e-3 for G, held for the first half of its 3,000
+steps and then lowered to a quarter by the last, and kept at a quarter here after that); ``original`` is the original
 Making Faces workshop's recipe at CPU widths (two D steps per G step, G at 5e-5,
 upsample-and-convolve generator blocks, D's maps average-pooled, z of 100). Override any
 setting with ``--config '{"d_steps": 2}'``.
@@ -118,11 +119,14 @@ CONFIGS = {
         "d_steps": _FAST["d_steps"],
         "class_weight": _FAST["class_weight"],
         "average_decay": _FAST["average_decay"],
+        "late_decay": _FAST["late_decay"],  # over the notebook's steps (epochs x steps_per_epoch), then a quarter
+        "epochs": _FAST["epochs"],
+        "steps_per_epoch": _FAST["steps_per_epoch"],
     },
 }
 CONFIGS["v0.2"] = {**CONFIGS["notebook"], "model": "v0.2", "g_widths": [128, 64, 32, 16], "d_widths": [16, 32, 64, 128],
                    "latent_dim": 64, "batch_size": 64, "d_lr": 2e-4, "g_lr": 2e-4, "beta_1": 0.0, "d_steps": 1,
-                   "class_weight": 1.0, "average_decay": None}  # as released: frozen
+                   "class_weight": 1.0, "average_decay": None, "late_decay": False}  # as released: frozen
 CONFIGS["original"] = {**CONFIGS["v0.2"], "model": "original", "latent_dim": 100, "d_steps": 2,
                        "d_lr": 2e-4, "g_lr": 5e-5}
 
@@ -134,9 +138,13 @@ def build(config, num_attributes, seed):
     discriminator = build_discriminator(num_attributes, tuple(config["d_widths"]))
     gan = face_models.VACGAN(generator, discriminator, class_weight=config["class_weight"],
                              d_steps=config["d_steps"], seed=seed, average_decay=config["average_decay"])
+    d_rate, g_rate = config["d_lr"], config["g_lr"]
+    if config["late_decay"]:  # as the notebook: over its steps, whatever the budget here
+        steps = config["epochs"] * config["steps_per_epoch"]
+        d_rate, g_rate = face_models.late_decay(d_rate, steps), face_models.late_decay(g_rate, steps)
     gan.compile(
-        d_optimizer=keras.optimizers.Adam(config["d_lr"], beta_1=config["beta_1"], beta_2=0.9),
-        g_optimizer=keras.optimizers.Adam(config["g_lr"], beta_1=config["beta_1"], beta_2=0.9),
+        d_optimizer=keras.optimizers.Adam(d_rate, beta_1=config["beta_1"], beta_2=0.9),
+        g_optimizer=keras.optimizers.Adam(g_rate, beta_1=config["beta_1"], beta_2=0.9),
     )
     return gan
 

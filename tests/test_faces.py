@@ -170,6 +170,34 @@ def test_checkpoint_resumes_with_optimizer_state_and_step_count(tmp_path):
     assert len(saved_moments) == len(second.d_optimizer.variables)
 
 
+def test_late_decay_holds_the_rate_for_half_the_steps_then_lowers_it_to_a_quarter():
+    schedule = face_models.late_decay(1.6e-3, 3000)
+    held, middle, last, after = ([float(schedule(step)) for step in steps] for steps in
+                                 [(0, 750, 1499, 1500), (2250,), (2999, 3000), (6000,)])
+    assert held == pytest.approx([1.6e-3] * 4)
+    assert middle == pytest.approx([1.0e-3], rel=1e-3)  # half-way down the cosine: (1 + 1/4) / 2 of the rate
+    assert last + after == pytest.approx([4e-4] * 3, rel=1e-3)
+    with pytest.raises(ValueError, match="at least 2 steps"):
+        face_models.late_decay(1e-3, 1)
+
+
+def test_a_resumed_run_goes_on_down_the_decay_from_the_step_it_reached(tmp_path):
+    images, attributes = cartoon_faces.procedural_faces(64, seed=6)
+    dataset = datasets.attribute_dataset(images, attributes, batch_size=16).repeat()
+    schedule = face_models.late_decay(1e-3, 8)  # held for steps 0-3, then down to 2.5e-4 at step 8
+    first = small_gan()
+    first.compile(keras.optimizers.Adam(schedule, beta_1=0.0), keras.optimizers.Adam(schedule, beta_1=0.0))
+    checkpoint = callbacks.EpochCheckpoint(tmp_path, verbose=False)
+    first.fit(dataset, epochs=2, steps_per_epoch=3, callbacks=[checkpoint], verbose=0)
+    second = small_gan(seed=1)
+    second.compile(keras.optimizers.Adam(schedule, beta_1=0.0), keras.optimizers.Adam(schedule, beta_1=0.0))
+    assert float(second.g_optimizer.learning_rate) == pytest.approx(1e-3)  # a fresh run starts at the top
+    assert checkpoint.restore(second) == 2
+    for optimizer in (second.d_optimizer, second.g_optimizer):
+        assert float(optimizer.learning_rate) == pytest.approx(float(schedule(6)))
+    assert float(schedule(6)) < 1e-3
+
+
 def test_unreadable_newest_checkpoint_falls_back_to_the_one_before(tmp_path, capsys):
     gan = small_gan()
     checkpoint = callbacks.EpochCheckpoint(tmp_path)

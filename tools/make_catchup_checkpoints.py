@@ -76,13 +76,16 @@ def faces(seed: int = 0):
     discriminator = face_models.build_face_discriminator(len(data.names), widths=tuple(p["d_widths"]))
     gan = face_models.VACGAN(generator, discriminator, class_weight=p["class_weight"], d_steps=p["d_steps"],
                              average_decay=p["average_decay"])
-    gan.compile(d_optimizer=keras.optimizers.Adam(p["d_learning_rate"], beta_1=p["beta_1"], beta_2=0.9),
-                g_optimizer=keras.optimizers.Adam(p["g_learning_rate"], beta_1=p["beta_1"], beta_2=0.9))
+    steps = p["epochs"] * p["steps_per_epoch"]
+    d_rate, g_rate = p["d_learning_rate"], p["g_learning_rate"]
+    if p["late_decay"]:  # as the notebook
+        d_rate, g_rate = face_models.late_decay(d_rate, steps), face_models.late_decay(g_rate, steps)
+    gan.compile(d_optimizer=keras.optimizers.Adam(d_rate, beta_1=p["beta_1"], beta_2=0.9),
+                g_optimizer=keras.optimizers.Adam(g_rate, beta_1=p["beta_1"], beta_2=0.9))
     began = time.perf_counter()
     history = gan.fit(datasets.attribute_dataset(train.images, train.attributes, p["batch_size"]).repeat(),
                       epochs=p["epochs"], steps_per_epoch=p["steps_per_epoch"], verbose=0,
                       callbacks=[callbacks.StopOnNaN()])
-    steps = p["epochs"] * p["steps_per_epoch"]
     print(f"04: {steps:,} steps on {len(train):,} procedural faces in {time.perf_counter() - began:.0f} s")
     print("  last epoch's means: " + ", ".join(f"{name} {values[-1]:.3f}" for name, values in history.history.items()))
     scorer = scorers.attribute_scorer(*cartoon_faces.procedural_faces(10_000, seed=3), data.names,

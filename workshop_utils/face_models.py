@@ -142,3 +142,14 @@ class VACGAN(two_players.TwoPlayers):
                             ("fake_attr_acc", attribute_accuracy(fake_attr_logits))]:
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+# A learning rate held for the first half of a run's steps, then lowered to a quarter
+def late_decay(rate, steps):
+    """``rate`` for the first half of ``steps``, then down to a quarter of it along a cosine by the last
+    step, and a quarter after that. (CosineDecay's warm-up from ``rate`` to ``rate`` is the flat half.)"""
+    if steps < 2:
+        raise ValueError(f"late_decay needs a run of at least 2 steps, got {steps!r}.")
+    half = steps // 2
+    return keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps - half, alpha=0.25,
+                                                  warmup_target=rate, warmup_steps=half)
