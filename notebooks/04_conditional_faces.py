@@ -370,15 +370,15 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # median fell from 97.0% to 94.8%. Doubling both rates instead cost the attributes (Smiling 82%,
 # one seed).
 #
-# Last, a schedule. With both rates fixed, realism was best after about 3,000 steps and got
-# worse again after them on every seed we ran: taking large steps, the two players keep pushing
-# each other past the answer instead of settling on it. So `fast` mode holds both rates for the
+# Last, a schedule. With both rates fixed, realism was best after 3,000 to 4,000 steps and got
+# worse again after them on every seed we ran (one reading: with steps this large the two
+# players keep overshooting each other instead of settling). So `fast` mode holds both rates for the
 # first half of its 3,000 steps and then lowers them, along a cosine, to a quarter by the last
 # (`late_decay`, below: Keras's `CosineDecay`, whose warm-up from the rate to itself is the flat
 # half). In the same benchmark, which trains for 10 minutes and so goes on at a quarter of the
 # rates for about as many steps again (2026-11-28, 2-core CPU; without the decay: seed 0 the same
 # hour, seeds 1 and 2 the night before): the realism distance 36 → 18, 66 → 50 and 41 → 24 (the
-# median 41 → 24, 4.2 times the real-vs-real floor where it was 7.6), control 0.99 with and
+# median 41 → 24, 4.2 times the real-vs-real floor where it was 7.4), control 0.99 with and
 # without, Smiling 96.4% → 96.6%, 95.8% → 97.2%, but 93.0% → 91.7% on the third seed. It does
 # not stop every late rise (seed 1: 37 after 3,400 steps, 50 at the end).
 # `full` mode keeps 2e-4 for both, held: nobody has measured its wider models on CelebA at
