@@ -370,7 +370,7 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # median fell from 97.0% to 94.8%. Doubling both rates instead cost the attributes (Smiling 82%,
 # one seed).
 #
-# Last, a schedule. With both rates fixed, realism was best after 3,000 to 4,000 steps and got
+# Last, a schedule. With both rates fixed, realism was best after 3,400 to 4,100 steps and got
 # worse again after them on every seed we ran (one reading: with steps this large the two
 # players keep overshooting each other instead of settling). So `fast` mode holds both rates for the
 # first half of its 3,000 steps and then lowers them, along a cosine, to a quarter by the last
@@ -380,7 +380,9 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # hour, seeds 1 and 2 the night before): the realism distance 36 → 18, 66 → 50 and 41 → 24 (the
 # median 41 → 24, 4.2 times the real-vs-real floor where it was 7.4), control 0.99 with and
 # without, Smiling 96.4% → 96.6%, 95.8% → 97.2%, but 93.0% → 91.7% on the third seed. It does
-# not stop every late rise (seed 1: 37 after 3,400 steps, 50 at the end).
+# not stop every late rise (seed 1: 37 after 3,400 steps, 50 at the end), and nearer this
+# notebook's own 3,000 steps it gains less: at the benchmark's 6-minute checkpoint (3,400 to 3,800
+# steps) the median was 32 against 34.
 # `full` mode keeps 2e-4 for both, held: nobody has measured its wider models on CelebA at
 # larger steps or with the decay yet.
 # As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and
@@ -928,7 +930,7 @@ else:
 #   (see the train step). Does it carry over to `full` mode's wider models on CelebA, or do
 #   they need the smaller steps? Compare the realism distance after the same minutes. The
 #   decay counts up to `epochs` x `steps_per_epoch` steps, which `full` mode sets far beyond
-#   what 12 minutes reach: set `epochs` to what your GPU reaches before you turn on
+#   what its budget reaches: set `epochs` to what your GPU reaches before you turn on
 #   `late_decay`.
 # - **The class weight $\lambda$.** At 0 the generator ignores $y$; very large, it
 #   draws caricatures that please the classifier. Where is the sweet spot?
