@@ -37,9 +37,9 @@
 # **Time:** on a GPU (`full` mode) training is time-boxed: it stops after 12 minutes, whatever
 # the GPU, on CelebA's first 100,000 faces, which take about 2 minutes to download and
 # preprocess on Colab (an estimate: see the parameters below). On a laptop CPU (`fast` mode)
-# the notebook uses procedural faces: about 8 minutes (measured on a 2-core CPU on 2026-11-28:
-# 7.9 min, of which 4.7 min training, 1.5 min the independent classifier, trained once and
-# then cached, and 1.2 min the exercises' short runs). Seconds in `smoke` mode (CI).
+# the notebook uses procedural faces: about 7 to 8 minutes (measured on a 2-core CPU on 2026-11-28:
+# 7.3 min, of which 4.5 min training, 1.2 min the independent classifier, trained once and
+# then cached, and 1.1 min the exercises' short runs). Seconds in `smoke` mode (CI).
 
 # %% [markdown]
 # ## Setup
@@ -382,7 +382,8 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # without, Smiling 96.4% → 96.6%, 95.8% → 97.2%, but 93.0% → 91.7% on the third seed. It does
 # not stop every late rise (seed 1: 37 after 3,400 steps, 50 at the end), and nearer this
 # notebook's own 3,000 steps it gains less: at the benchmark's 6-minute checkpoint (3,400 to 3,800
-# steps) the median was 32 against 34.
+# steps) the median was 32 against 34, and this notebook's own `fast` run (2-core CPU) ended at
+# 55.5 against a floor of 16.0 with the decay and at 50.3 without it (one run each).
 # `full` mode keeps 2e-4 for both, held: nobody has measured its wider models on CelebA at
 # larger steps or with the decay yet.
 # As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and
