@@ -141,7 +141,7 @@ def build(config, num_attributes, seed):
     d_rate, g_rate = config["d_lr"], config["g_lr"]
     if config["late_decay"]:  # as the notebook: over its steps, whatever the budget here
         steps = config["epochs"] * config["steps_per_epoch"]
-        d_rate, g_rate = face_models.late_decay(d_rate, steps), face_models.late_decay(g_rate, steps)
+        d_rate, g_rate = face_models.late_decay(d_rate, steps * config["d_steps"]), face_models.late_decay(g_rate, steps)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(d_rate, beta_1=config["beta_1"], beta_2=0.9),
         g_optimizer=keras.optimizers.Adam(g_rate, beta_1=config["beta_1"], beta_2=0.9),

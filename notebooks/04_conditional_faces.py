@@ -383,7 +383,9 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # not stop every late rise (seed 1: 37 after 3,400 steps, 50 at the end), and nearer this
 # notebook's own 3,000 steps it gains less: at the benchmark's 6-minute checkpoint (3,400 to 3,800
 # steps) the median was 32 against 34, and this notebook's own `fast` run (2-core CPU) ended at
-# 55.5 against a floor of 16.0 with the decay and at 50.3 without it (one run each).
+# 55.5 against a floor of 16.0 with the decay and at 50.3 without it (one run each). On a
+# machine slower than ours, the 7-minute budget can end training before step 3,000, part of the
+# way down.
 # `full` mode keeps 2e-4 for both, held: nobody has measured its wider models on CelebA at
 # larger steps or with the decay yet.
 # As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and
@@ -501,8 +503,8 @@ def late_decay(rate, steps):
 # The model, its optimizers, and the data pipeline (batches of images in [-1, 1] and attributes)
 max_steps = params.epochs * params.steps_per_epoch  # the most this run can take (the time budget may end it first)
 d_rate, g_rate = params.d_learning_rate, params.g_learning_rate
-if params.late_decay:
-    d_rate, g_rate = late_decay(d_rate, max_steps), late_decay(g_rate, max_steps)
+if params.late_decay:  # D's optimizer counts its own steps: d_steps of them for each of G's
+    d_rate, g_rate = late_decay(d_rate, max_steps * params.d_steps), late_decay(g_rate, max_steps)
 with strategy.scope():
     gan = VACGAN(generator, discriminator, class_weight=params.class_weight, d_steps=params.d_steps,
                  average_decay=params.average_decay)
@@ -549,8 +551,9 @@ live_curves = callbacks.LiveLossPlot(every=max(params.grid_every // 5, 1))
 budget = callbacks.TimeBudget(params.budget_minutes)
 shape = dict(images=params.images, latent_dim=params.latent_dim, g_widths=params.g_widths,
              d_widths=params.d_widths, attributes=len(names), average_decay=params.average_decay,
-             late_decay=params.late_decay,
              g_parameters=generator.count_params())  # a change here (or to G's parameter count) starts a run of its own
+if params.late_decay:
+    shape["decay_steps"] = max_steps  # the rates at each step depend on it: more epochs, a new run
 checkpoint = callbacks.EpochCheckpoint(runtime.output_dir(f"04_faces_{params.dataset}_{mode}"), settings=shape,
                                        keep_with=[sample_grid, live_curves, budget])  # they resume too
 if not params.resume:

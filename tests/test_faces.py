@@ -177,6 +177,8 @@ def test_late_decay_holds_the_rate_for_half_the_steps_then_lowers_it_to_a_quarte
     assert held == pytest.approx([1.6e-3] * 4)
     assert middle == pytest.approx([1.0e-3], rel=1e-3)  # half-way down the cosine: (1 + 1/4) / 2 of the rate
     assert last + after == pytest.approx([4e-4] * 3, rel=1e-3)
+    odd = face_models.late_decay(1.0, 7)  # 3 steps held, 4 down
+    assert [float(odd(step)) for step in (3, 7)] == pytest.approx([1.0, 0.25])
     with pytest.raises(ValueError, match="at least 2 steps"):
         face_models.late_decay(1e-3, 1)
 
@@ -196,6 +198,8 @@ def test_a_resumed_run_goes_on_down_the_decay_from_the_step_it_reached(tmp_path)
     for optimizer in (second.d_optimizer, second.g_optimizer):
         assert float(optimizer.learning_rate) == pytest.approx(float(schedule(6)))
     assert float(schedule(6)) < 1e-3
+    second.fit(dataset, epochs=3, steps_per_epoch=3, initial_epoch=2, callbacks=[checkpoint], verbose=0)
+    assert float(second.g_optimizer.learning_rate) == pytest.approx(2.5e-4)  # step 9: past the end, a quarter
 
 
 def test_unreadable_newest_checkpoint_falls_back_to_the_one_before(tmp_path, capsys):

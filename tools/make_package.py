@@ -41,8 +41,8 @@ SUMMARIES = {
     "models": "Notebook 03's models: the DCGAN generator and discriminator, the ``keras.Model`` that owns\n"
               "the GAN's train step (``GAN``), the R1 penalty (``R1GAN``) and the conditional GAN.",
     "face_models": "Notebook 04's models: an attribute-conditioned face generator, a spectrally normalised\n"
-                   "discriminator with a real/fake head and an attribute head, and the ``keras.Model`` that\n"
-                   "trains them (``VACGAN``).",
+                   "discriminator with a real/fake head and an attribute head, the ``keras.Model`` that\n"
+                   "trains them (``VACGAN``), and the learning-rate schedule of its ``fast`` mode (``late_decay``).",
 }
 
 
