@@ -386,7 +386,7 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # 55.5 against a floor of 16.0 with the decay and at 50.3 without it (one run each). On a
 # machine slower than ours, the 7-minute budget can end training before step 3,000, part of the
 # way down.
-# `full` mode keeps 2e-4 for both, held: nobody has measured its wider models on CelebA at
+# `full` mode keeps 2e-4 for both, fixed: nobody has measured its wider models on CelebA at
 # larger steps or with the decay yet.
 # As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and
 # `self.update` keep the step right on several GPUs and with mixed precision, and are
