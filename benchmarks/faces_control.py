@@ -119,7 +119,7 @@ CONFIGS = {
         "d_steps": _FAST["d_steps"],
         "class_weight": _FAST["class_weight"],
         "average_decay": _FAST["average_decay"],
-        "late_decay": _FAST["late_decay"],  # over the notebook's steps (epochs x steps_per_epoch), then a quarter
+        "late_decay": _FAST["late_decay"],  # D's rate, over the notebook's steps (epochs x steps_per_epoch), then a quarter
         "epochs": _FAST["epochs"],
         "steps_per_epoch": _FAST["steps_per_epoch"],
     },
@@ -141,7 +141,7 @@ def build(config, num_attributes, seed):
     d_rate, g_rate = config["d_lr"], config["g_lr"]
     if config["late_decay"]:  # as the notebook: over its steps, whatever the budget here
         steps = config["epochs"] * config["steps_per_epoch"]
-        d_rate, g_rate = face_models.late_decay(d_rate, steps * config["d_steps"]), face_models.late_decay(g_rate, steps)
+        d_rate = face_models.late_decay(d_rate, steps * config["d_steps"])  # D's only, as the notebook
     gan.compile(
         d_optimizer=keras.optimizers.Adam(d_rate, beta_1=config["beta_1"], beta_2=0.9),
         g_optimizer=keras.optimizers.Adam(g_rate, beta_1=config["beta_1"], beta_2=0.9),

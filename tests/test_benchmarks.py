@@ -39,6 +39,26 @@ def test_faces_benchmark_default_is_notebook_04s_cpu_settings():
             list(expected) if isinstance(expected, (list, tuple)) else expected), key
 
 
+def test_faces_benchmark_lowers_ds_rate_late_and_keeps_gs_as_the_notebook_does():
+    """Notebook 04's `fast` mode lowers D's learning rate to a quarter over the second half of its
+    steps and keeps G's (lowering both, or G's alone, measured worse): the benchmark's optimizers too."""
+    import pytest
+
+    control = benchmark("faces_control")
+    config = control.parse_config("notebook", {})
+    gan = control.build(config, 8, seed=0)
+    steps = config["epochs"] * config["steps_per_epoch"]
+    rates = {}
+    for step in (0, steps // 2, steps, 2 * steps):
+        for optimizer in (gan.d_optimizer, gan.g_optimizer):
+            optimizer.iterations.assign(step)
+        rates[step] = [float(gan.d_optimizer.learning_rate), float(gan.g_optimizer.learning_rate)]
+    for step in (0, steps // 2):
+        assert rates[step] == pytest.approx([config["d_lr"], config["g_lr"]]), step
+    for step in (steps, 2 * steps):
+        assert rates[step] == pytest.approx([config["d_lr"] / 4, config["g_lr"]]), step
+
+
 def test_toy_benchmark_runs_notebook_02s_mode_collapse_settings():
     toy = benchmark("toy_modes")
     settings = assigned("02", "settings")

@@ -79,7 +79,7 @@ def faces(seed: int = 0):
     steps = p["epochs"] * p["steps_per_epoch"]
     d_rate, g_rate = p["d_learning_rate"], p["g_learning_rate"]
     if p["late_decay"]:  # as the notebook
-        d_rate, g_rate = face_models.late_decay(d_rate, steps * p["d_steps"]), face_models.late_decay(g_rate, steps)
+        d_rate = face_models.late_decay(d_rate, steps * p["d_steps"])  # D's only
     gan.compile(d_optimizer=keras.optimizers.Adam(d_rate, beta_1=p["beta_1"], beta_2=0.9),
                 g_optimizer=keras.optimizers.Adam(g_rate, beta_1=p["beta_1"], beta_2=0.9))
     began = time.perf_counter()
