@@ -382,8 +382,8 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # Smiling drawn as asked 92.7% of the time (88.0% on the worst seed); lowering $D$'s alone, to
 # 3.98 times the floor [2.88, 4.45] with Smiling at 97.2% (no seed below 96.1%); lowering $G$'s
 # alone, to 13.9 times on the one seed we ran (3.8 with both). One reading: a discriminator that
-# settles down gives the generator, still taking large steps, a target that holds still. Nearer
-# this notebook's own 3,000 steps the gain is smaller: its own `fast` run (2-core CPU, one run
+# settles down gives the generator, still taking large steps, a target that holds still. At this
+# notebook's own 3,000 steps we measured no gain: its own `fast` run (2-core CPU, one run
 # each) ended at a distance of 52.1 against a floor of 16.0 with $D$'s rate lowered, 55.5 with
 # both lowered and 50.3 with neither. On a machine slower than ours, the 7-minute budget can end training
 # before step 3,000, part of the way down.
