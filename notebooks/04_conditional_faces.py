@@ -37,9 +37,10 @@
 # **Time:** on a GPU (`full` mode) training is time-boxed: it stops after 12 minutes, whatever
 # the GPU, on CelebA's first 100,000 faces, which take about 2 minutes to download and
 # preprocess on Colab (an estimate: see the parameters below). On a laptop CPU (`fast` mode)
-# the notebook uses procedural faces: about 7 to 8 minutes (measured on a 2-core CPU on 2026-11-28:
-# 7.3 min, of which 4.5 min training, 1.2 min the independent classifier, trained once and
-# then cached, and 1.1 min the exercises' short runs). Seconds in `smoke` mode (CI).
+# the notebook uses procedural faces: about 7 to 10 minutes (measured on a 2-core CPU on 2026-11-28:
+# 8.3 min, of which 5.2 min training, 1.3 min the independent classifier, trained once and
+# then cached, and 1.2 min the exercises' short runs; that machine's speed varied by a third
+# that day). Seconds in `smoke` mode (CI).
 
 # %% [markdown]
 # ## Setup
