@@ -7,7 +7,10 @@ procedural faces, never the discriminator):
 - **control accuracy**: the generator is asked for attribute vectors drawn from held-out real
   faces; how often the classifier reads back what was asked, per attribute and on average;
 - **realism FD**: the Frechet distance between the classifier's features of generated faces
-  and of held-out real ones, printed beside the floor (two real sets of the same size).
+  and of held-out real ones, printed beside the floor (two real sets of the same size);
+- **background spread**: how far the generated faces' backgrounds are from one flat colour
+  (``cartoon_faces.background_spread``: the colour's spread along the top rows, which only the
+  background reaches; median over the faces, in pixel levels), printed beside the real faces'.
 
 Also printed: the discriminator head's accuracy on held-out real faces.
 
@@ -15,8 +18,8 @@ Also printed: the discriminator head's accuracy on held-out real faces.
 
 Configurations (``CONFIGS``): ``notebook`` is notebook 04's ``fast`` mode; ``v0.2`` is the
 notebook's model and settings as released in v0.2.0 (before issue 16: learning rates 2e-4,
-where the notebook now uses 8e-4 for D and 1.6e-3 for G, held for the first half of its 3,000
-steps and then lowered to a quarter by the last, and kept at a quarter here after that); ``original`` is the original
+where the notebook now uses 8e-4 for D and 1.6e-3 for G, D's held for the first half of its
+3,000 steps and then lowered to a quarter by the last, and kept at a quarter here after that); ``original`` is the original
 Making Faces workshop's recipe at CPU widths (two D steps per G step, G at 5e-5,
 upsample-and-convolve generator blocks, D's maps average-pooled, z of 100). Override any
 setting with ``--config '{"d_steps": 2}'``.
@@ -182,10 +185,12 @@ def run(config, seed, args):
     held_unit = datasets.to_unit_range(held_images)
     real_features, _ = scorer.features_and_logits(held_unit)
     floor = scorer.realism(datasets.to_unit_range(other_images), real_features)
+    real_background = float(np.median(cartoon_faces.background_spread(held_unit)))
     scorer_accuracy = scorer.accuracy(held_unit, held_attributes)
     baseline = metrics.majority_baseline(held_attributes)
     print(f"independent classifier on held-out real faces: mean accuracy {scorer_accuracy['mean']:.4f} "
-          f"(majority baseline {baseline.mean():.4f}); realism FD floor (real vs real) {floor:.1f}")
+          f"(majority baseline {baseline.mean():.4f}); realism FD floor (real vs real) {floor:.1f}; "
+          f"real faces' background spread {real_background:.1f} levels (median)")
 
     gan = build(config, len(names), seed)
     dataset = datasets.attribute_dataset(train_images, train_attributes, config["batch_size"], seed=seed)
@@ -198,6 +203,7 @@ def run(config, seed, args):
         _, attribute_logits = model.discriminator.predict(held_unit, batch_size=256, verbose=0)
         d_head = ((attribute_logits > 0) == held_attributes).mean()
         record = {"control": control["mean"], "fd": scorer.realism(fakes, real_features), "d_head": float(d_head),
+                  "background": float(np.median(cartoon_faces.background_spread(fakes))),
                   "per_attribute": control, "fakes": fakes}
         if model.generator_average is not model.generator:  # also the trained G itself, as if drawn without the average
             live = sampling.generate_images(sampling.Drawing(model.generator, model.latent_dim), len(requested),
@@ -211,17 +217,18 @@ def run(config, seed, args):
     gan.fit(dataset, epochs=10_000, callbacks=[tracker, callbacks.StopOnNaN()], verbose=0)
 
     live = "live_fd" in tracker.records[-1]
-    print(f"\n| seconds | steps | control accuracy | realism FD (floor {floor:.1f}) | D head on real (held out) |"
-          + (" G itself: control | G itself: FD |" if live else ""))
-    print("|---|---|---|---|---|" + ("---|---|" if live else ""))
+    print(f"\n| seconds | steps | control accuracy | realism FD (floor {floor:.1f}) | background spread (real "
+          f"{real_background:.1f}) | D head on real (held out) |" + (" G itself: control | G itself: FD |" if live else ""))
+    print("|---|---|---|---|---|---|" + ("---|---|" if live else ""))
     for record in tracker.records:
         print(f"| {record['seconds']:.0f} | {record['step']} | {record['control']:.3f} | {record['fd']:.1f} "
-              f"| {record['d_head']:.3f} |" + (f" {record['live_control']:.3f} | {record['live_fd']:.1f} |" if live else ""))
+              f"| {record['background']:.1f} | {record['d_head']:.3f} |"
+              + (f" {record['live_control']:.3f} | {record['live_fd']:.1f} |" if live else ""))
     final = tracker.records[-1]
     print("\nper attribute at the end (control | independent classifier on real | majority baseline):")
     for index, name in enumerate(names):
         print(f"  {name:12s} {final['per_attribute'][name]:.3f} | {scorer_accuracy[name]:.3f} | {baseline[index]:.3f}")
-    return {**final, "floor": floor}
+    return {**final, "floor": floor, "real_background": real_background}
 
 
 def spread(values, digits):
@@ -264,8 +271,8 @@ def main():
     names = cartoon_faces.FACE_ATTRIBUTES
     print(f"\nAfter {args.budget:.0f} s of training, seeds {seeds}: median [min, max]")
     print("| configuration | steps | control accuracy | weakest attribute | Smiling | realism FD | floor | FD / floor "
-          "| G itself (no average): control, FD |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| background spread (real) | G itself (no average): control, FD |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, runs in results.items():
         weakest = [min(run["per_attribute"][n] for n in names) for run in runs]
         live = (f"{spread([r['live_control'] for r in runs], 3)}, {spread([r['live_fd'] for r in runs], 1)}"
@@ -273,7 +280,8 @@ def main():
         print(f"| {name} | {spread([r['step'] for r in runs], 0)} | {spread([r['control'] for r in runs], 3)} "
               f"| {spread(weakest, 3)} | {spread([r['per_attribute']['Smiling'] for r in runs], 3)} "
               f"| {spread([r['fd'] for r in runs], 1)} | {spread([r['floor'] for r in runs], 1)} "
-              f"| {spread([r['fd'] / r['floor'] for r in runs], 1)} | {live} |")
+              f"| {spread([r['fd'] / r['floor'] for r in runs], 1)} | {spread([r['background'] for r in runs], 1)} "
+              f"({spread([r['real_background'] for r in runs], 1)}) | {live} |")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,26 @@ def test_render_faces_rejects_bad_attributes():
         cartoon_faces.sample_face_attributes(0)
 
 
+def test_background_spread_is_small_on_rendered_faces_and_large_where_the_hue_shifts():
+    """The top rows hold only background on every face: hats and hair (every attribute on) never
+    reach them, so a rendered face's spread is its averaged noise; a left-to-right colour drift
+    there, as a GAN's mottled background has, scores several times more."""
+    attributes = np.ones((200, len(cartoon_faces.FACE_ATTRIBUTES)), np.uint8)  # hats, long hair, bangs
+    attributes[:, cartoon_faces.FACE_ATTRIBUTES.index("Black_Hair")] = 0
+    attributes[::2, cartoon_faces.FACE_ATTRIBUTES.index("Male")] = 0
+    faces = datasets.to_unit_range(cartoon_faces.render_faces(attributes, seed=5))
+    spread = cartoon_faces.background_spread(faces)
+    assert spread.shape == (200,) and spread.max() < 2, spread.max()
+    mottled = faces.copy()
+    mottled[:, :cartoon_faces.BACKGROUND_ROWS, :, 0] += np.linspace(-0.3, 0.3, 64)  # red drifts by 77 levels
+    mottled = np.clip(mottled, -1, 1)
+    assert (cartoon_faces.background_spread(mottled) > spread + 4).all()
+    with pytest.raises(ValueError, match=r"shape \(N, 64, 64, 3\)"):
+        cartoon_faces.background_spread(faces[:, :32])
+    with pytest.raises(ValueError, match=r"\[-1, 1\]"):
+        cartoon_faces.background_spread(faces * 255)
+
+
 # --- The model --------------------------------------------------------------------------------
 
 

@@ -25,7 +25,8 @@ def test_the_rehearsal_reports_times_steps_memory_figures_grids_and_the_generato
     assert "peak host memory" in report and " MB |" in report
     for section in ("Setup", "The data: faces and their attributes", "Train, watch, and never lose a run"):
         assert section in report
-    for figure in ("attribute control", "realism FD", "realism floor", "D's head on held-out real faces"):
+    for figure in ("attribute control", "realism FD", "realism floor", "D's head on held-out real faces",
+                   "background spread, generated (median, levels)", "background spread, real (median, levels)"):
         assert f"| 04 | {figure} |" in report
     assert (out / "04_grid.png").stat().st_size > 1000 and "04_grid.png" in report
     assert "share/04_generator-smoke-" in report and str(tmp_path) not in report  # a relative path

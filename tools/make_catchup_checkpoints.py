@@ -93,7 +93,9 @@ def faces(seed: int = 0):
     fakes = sampling.generate_images(gan, len(held), held.attributes, seed=1)
     real_features, _ = scorer.features_and_logits(datasets.to_unit_range(held.images))
     print(f"  attribute control (independent classifier): {scorer.accuracy(fakes, held.attributes)['mean']:.3f}, "
-          f"realism FD {scorer.realism(fakes, real_features):.0f}")
+          f"realism FD {scorer.realism(fakes, real_features):.0f}, background spread (median) "
+          f"{np.median(cartoon_faces.background_spread(fakes)):.1f} levels "
+          f"(real: {np.median(cartoon_faces.background_spread(datasets.to_unit_range(held.images))):.1f})")
     save_generator(gan.generator_average, "04_generator_procedural", p["epochs"])  # the generator the notebook draws from
 
 

@@ -52,7 +52,10 @@ FIGURES = {
            "coverage (of 10)": "scores['generated']['coverage']", "FD, real vs real": "scores['real (train vs test)']['fd']",
            "label race: FD with labels": "race.records[-1]['fd']"},
     "04": {"attribute control": "control['mean']", "realism FD": "realism_fd", "realism floor": "floor_fd",
-           "D's head on held-out real faces": "d_accuracy.mean()", "majority baseline": "baseline.mean()"},
+           "D's head on held-out real faces": "d_accuracy.mean()", "majority baseline": "baseline.mean()",
+           # How flat the backgrounds are (procedural faces only: CelebA's are photographs)
+           "background spread, generated (median, levels)": "np.median(_spread(generated)) if _procedural else None",
+           "background spread, real (median, levels)": "np.median(_spread(held_pixels)) if _procedural else None"},
 }
 MARKER = "REHEARSAL-RESULTS "
 # Appended to each notebook: reads what the run reached, and saves its last sample grid.
@@ -68,6 +71,8 @@ try:
         _results["peak_gpu_mb"] = _tf.config.experimental.get_memory_info("GPU:0")["peak"] / 2**20
 except Exception as _error:
     _results["gpu_memory_error"] = repr(_error)
+from workshop_utils.cartoon_faces import background_spread as _spread
+_procedural = "procedural" in getattr(globals().get("faces"), "source", "")
 for _name, _expression in __FIGURES__.items():
     try:
         _results[_name] = float(eval(_expression))

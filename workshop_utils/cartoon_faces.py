@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import FACE_SIZE, is_count
+from .checks import FACE_SIZE, check_face_images, is_count
 from .datasets import Faces
 
 #: The attributes a procedural face has, named as in CelebA's ``list_attr_celeba.txt``.
@@ -175,6 +175,29 @@ def render_faces(attributes, seed: int = 0, size: int = FACE_SIZE) -> np.ndarray
         images = np.stack([np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
                            for image in images])
     return images
+
+
+#: Rows along the top of a procedural face that only its background reaches: the highest hat's
+#: crown starts at row 5 of 64 (``render_faces``: the brim at ``cy - 0.65 ry`` or lower, the crown
+#: ``0.75 ry`` above it, with ``cy >= 33`` and ``ry <= 19.5``).
+BACKGROUND_ROWS = 5
+_BLOCK = 4  # pixels along the band averaged into one colour (64 / 4 = 16 blocks)
+
+
+def background_spread(images) -> np.ndarray:
+    """Per face, how far its background is from one flat colour, in pixel levels (0 to 255).
+
+    The top ``BACKGROUND_ROWS`` rows (where a procedural face has only background) are averaged
+    into 16 blocks of 4 columns, so that pixel noise mostly cancels; the spread is the standard
+    deviation of the blocks' colours, averaged over the three channels. A rendered face scores
+    about 1 (its sensor noise, averaged); a background whose colour drifts across the picture, as
+    a GAN's mottled ones do, scores several times that. ``images``: faces as float32 (N, 64, 64, 3)
+    in [-1, 1]. Meaningful for procedural faces only: CelebA's backgrounds are photographs.
+    """
+    images = check_face_images(images)
+    band = images[:, :BACKGROUND_ROWS].reshape(len(images), BACKGROUND_ROWS, FACE_SIZE // _BLOCK, _BLOCK, 3)
+    blocks = band.mean(axis=(1, 3))  # (N, 16, 3): one colour per block
+    return blocks.std(axis=1).mean(axis=-1) * 127.5  # [-1, 1] spans 255 levels
 
 
 def procedural_faces(count: int, seed: int = 0, size: int = FACE_SIZE) -> tuple[np.ndarray, np.ndarray]:
