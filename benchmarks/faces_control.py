@@ -37,8 +37,10 @@ import argparse
 import functools
 import json
 import os
+import re
 import sys
 import time
+import types
 import warnings
 from pathlib import Path
 
@@ -175,8 +177,9 @@ def faces(seed, train, samples):
     return drawn
 
 
-def run(config, seed, args):
-    """Train one configuration for ``args.budget`` seconds on one seed's data; return its records."""
+def reference(seed, args):
+    """One seed's yardsticks: the independent scorer, held-out real faces and their figures, and the
+    attribute vectors a generator is asked for (realistic combinations, from held-out faces)."""
     drawn = faces(seed, args.train, args.samples)
     (train_images, train_attributes), (held_images, held_attributes), scorer_faces, (other_images, _) = drawn
     scorer_images, scorer_attributes = scorer_faces
@@ -191,20 +194,39 @@ def run(config, seed, args):
     print(f"independent classifier on held-out real faces: mean accuracy {scorer_accuracy['mean']:.4f} "
           f"(majority baseline {baseline.mean():.4f}); realism FD floor (real vs real) {floor:.1f}; "
           f"real faces' background spread {real_background:.1f} levels (median)")
+    rng = np.random.default_rng(seed)
+    requested = held_attributes[rng.permutation(len(held_attributes))]  # realistic combinations
+    return types.SimpleNamespace(train=(train_images, train_attributes), held_unit=held_unit,
+                                 held_attributes=held_attributes, scorer=scorer, real_features=real_features,
+                                 floor=floor, real_background=real_background, scorer_accuracy=scorer_accuracy,
+                                 baseline=baseline, requested=requested)
+
+
+def score_drawing(model, ref, seed):
+    """Faces drawn from ``model`` (anything ``sampling.generate_images`` draws from) for the requested
+    attributes, scored: control accuracy (mean and per attribute), realism FD, background spread."""
+    fakes = sampling.generate_images(model, len(ref.requested), ref.requested, seed=seed)
+    control = ref.scorer.accuracy(fakes, ref.requested)
+    return {"control": control["mean"], "fd": ref.scorer.realism(fakes, ref.real_features),
+            "background": float(np.median(cartoon_faces.background_spread(fakes))),
+            "per_attribute": control, "fakes": fakes}
+
+
+def run(config, seed, args):
+    """Train one configuration for ``args.budget`` seconds on one seed's data; return its records."""
+    ref = reference(seed, args)
+    (train_images, train_attributes), held_unit, held_attributes = ref.train, ref.held_unit, ref.held_attributes
+    scorer, real_features, floor, real_background = ref.scorer, ref.real_features, ref.floor, ref.real_background
+    scorer_accuracy, baseline, requested = ref.scorer_accuracy, ref.baseline, ref.requested
+    names = cartoon_faces.FACE_ATTRIBUTES
 
     gan = build(config, len(names), seed)
     dataset = datasets.attribute_dataset(train_images, train_attributes, config["batch_size"], seed=seed)
-    rng = np.random.default_rng(seed)
-    requested = held_attributes[rng.permutation(len(held_attributes))]  # realistic combinations
 
     def evaluate(model):
-        fakes = sampling.generate_images(model, len(requested), requested, seed=seed)
-        control = scorer.accuracy(fakes, requested)
+        record = score_drawing(model, ref, seed)
         _, attribute_logits = model.discriminator.predict(held_unit, batch_size=256, verbose=0)
-        d_head = ((attribute_logits > 0) == held_attributes).mean()
-        record = {"control": control["mean"], "fd": scorer.realism(fakes, real_features), "d_head": float(d_head),
-                  "background": float(np.median(cartoon_faces.background_spread(fakes))),
-                  "per_attribute": control, "fakes": fakes}
+        record["d_head"] = float(((attribute_logits > 0) == held_attributes).mean())
         if model.generator_average is not model.generator:  # also the trained G itself, as if drawn without the average
             live = sampling.generate_images(sampling.Drawing(model.generator, model.latent_dim), len(requested),
                                             requested, seed=seed)
@@ -237,6 +259,83 @@ def spread(values, digits):
     return text if len(values) == 1 else f"{text} [{values[0]:.{digits}f}, {values[-1]:.{digits}f}]"
 
 
+#: The names benchmarks/faces_full_jax.py gives the generators it saves (seed, steps trained).
+SAVED = re.compile(r"faces_full_seed(\d+)_step(\d+)\.npz")
+
+
+def load_saved_generator(path):
+    """Notebook 04's generator at its `full` widths (procedural faces' 8 attributes), with the weights
+    ``benchmarks/faces_full_jax.py`` saved: arrays ``w000, w001, ...`` in ``generator.weights`` order."""
+    full = teaching_parameters("04", "full")
+    generator = face_models.build_face_generator(full["latent_dim"], len(cartoon_faces.FACE_ATTRIBUTES),
+                                                 widths=tuple(full["g_widths"]))
+    with np.load(path) as saved:
+        arrays = [saved[f"w{index:03d}"] for index in range(len(saved.files))]
+    expected = [tuple(weight.shape) for weight in generator.weights]
+    if [array.shape for array in arrays] != expected:
+        raise ValueError(f"{path} does not hold notebook 04's full-width generator ({len(expected)} arrays, the first "
+                         f"{expected[0]}); it holds {len(arrays)} arrays, the first "
+                         f"{arrays[0].shape if arrays else None}. Save it with benchmarks/faces_full_jax.py.")
+    generator.set_weights([array.astype(np.float32) for array in arrays])
+    return generator
+
+
+def score_saved(folder, args):
+    """Score the generators ``benchmarks/faces_full_jax.py`` saved (G's average at notebook 04's
+    `full` widths, trained on a GPU) against each seed's yardsticks, as a run here is scored."""
+    found = sorted((int(m[1]), int(m[2]), path) for path in Path(folder).glob("*.npz")
+                   if (m := SAVED.fullmatch(path.name)))
+    if not found:
+        raise SystemExit(f"No faces_full_seed<S>_step<N>.npz files in {folder!r}: run benchmarks/faces_full_jax.py "
+                         "first and pass its --out folder.")
+    full = teaching_parameters("04", "full")
+    results = {}
+    for seed, step, path in found:
+        print(f"\n=== full widths, seed {seed}, step {step}: {path.name}")
+        ref = reference(seed, args)
+        generator = load_saved_generator(path)
+        record = score_drawing(sampling.Drawing(generator, full["latent_dim"]), ref, seed)
+        print(f"control {record['control']:.3f}, realism FD {record['fd']:.1f} (floor {ref.floor:.1f}), "
+              f"background spread {record['background']:.1f} (real {ref.real_background:.1f})")
+        results.setdefault(f"full widths, {step:,} steps", []).append(
+            {**record, "step": step, "seed": seed, "floor": ref.floor, "real_background": ref.real_background})
+        save_samples(args, f"faces_full_seed{seed}_step{step}", record)
+    summarise(results, f"Notebook 04's full widths, G's average as saved, seeds {sorted({f[0] for f in found})}",
+              "(G's average only)")
+
+
+def save_samples(args, name, record):
+    """The first 64 faces of a run as an 8 x 8 PNG grid in ``--save-samples``, if given."""
+    if not args.save_samples:
+        return
+    from PIL import Image
+
+    from workshop_utils import plotting
+
+    os.makedirs(args.save_samples, exist_ok=True)
+    path = os.path.join(args.save_samples, f"{name}.png")
+    Image.fromarray(plotting.image_grid(record["fakes"][:64], 8)).save(path)
+    print("samples saved to", path)
+
+
+def summarise(results, title, no_live):
+    """One row per configuration: medians [min, max] over its runs."""
+    names = cartoon_faces.FACE_ATTRIBUTES
+    print(f"\n{title}: median [min, max]")
+    print("| configuration | steps | control accuracy | weakest attribute | Smiling | realism FD | floor | FD / floor "
+          "| background spread (real) | G itself (no average): control, FD |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, runs in results.items():
+        weakest = [min(run["per_attribute"][n] for n in names) for run in runs]
+        live = (f"{spread([r['live_control'] for r in runs], 3)}, {spread([r['live_fd'] for r in runs], 1)}"
+                if "live_fd" in runs[0] else no_live)
+        print(f"| {name} | {spread([r['step'] for r in runs], 0)} | {spread([r['control'] for r in runs], 3)} "
+              f"| {spread(weakest, 3)} | {spread([r['per_attribute']['Smiling'] for r in runs], 3)} "
+              f"| {spread([r['fd'] for r in runs], 1)} | {spread([r['floor'] for r in runs], 1)} "
+              f"| {spread([r['fd'] / r['floor'] for r in runs], 1)} | {spread([r['background'] for r in runs], 1)} "
+              f"({spread([r['real_background'] for r in runs], 1)}) | {live} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--budget", type=float, default=600, help="training seconds (evaluation not counted)")
@@ -247,7 +346,11 @@ def main():
     parser.add_argument("--configs", default="notebook", help=f"comma-separated names from {sorted(CONFIGS)}")
     parser.add_argument("--config", default="{}", help="JSON object overriding settings of every configuration")
     parser.add_argument("--save-samples", default=None, help="folder for PNG grids of each run's final samples")
+    parser.add_argument("--score", default=None, metavar="FOLDER",
+                        help="train nothing: score the generators benchmarks/faces_full_jax.py saved in FOLDER")
     args = parser.parse_args()
+    if args.score:
+        return score_saved(args.score, args)
     overrides = json.loads(args.config)
     configs = {name: parse_config(name, overrides) for name in args.configs.split(",")}
     seeds = [int(seed) for seed in args.seeds.split(",")]
@@ -258,30 +361,8 @@ def main():
             print(f"\n=== {name}, seed {seed}: {json.dumps(config)}")
             result = run(config, seed, args)
             results[name].append(result)
-            if args.save_samples:
-                from PIL import Image
-
-                from workshop_utils import plotting
-
-                os.makedirs(args.save_samples, exist_ok=True)
-                path = os.path.join(args.save_samples, f"faces_{name}_seed{seed}.png")
-                Image.fromarray(plotting.image_grid(result["fakes"][:64], 8)).save(path)
-                print("samples saved to", path)
-
-    names = cartoon_faces.FACE_ATTRIBUTES
-    print(f"\nAfter {args.budget:.0f} s of training, seeds {seeds}: median [min, max]")
-    print("| configuration | steps | control accuracy | weakest attribute | Smiling | realism FD | floor | FD / floor "
-          "| background spread (real) | G itself (no average): control, FD |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, runs in results.items():
-        weakest = [min(run["per_attribute"][n] for n in names) for run in runs]
-        live = (f"{spread([r['live_control'] for r in runs], 3)}, {spread([r['live_fd'] for r in runs], 1)}"
-                if "live_fd" in runs[0] else "(drawn from G)")
-        print(f"| {name} | {spread([r['step'] for r in runs], 0)} | {spread([r['control'] for r in runs], 3)} "
-              f"| {spread(weakest, 3)} | {spread([r['per_attribute']['Smiling'] for r in runs], 3)} "
-              f"| {spread([r['fd'] for r in runs], 1)} | {spread([r['floor'] for r in runs], 1)} "
-              f"| {spread([r['fd'] / r['floor'] for r in runs], 1)} | {spread([r['background'] for r in runs], 1)} "
-              f"({spread([r['real_background'] for r in runs], 1)}) | {live} |")
+            save_samples(args, f"faces_{name}_seed{seed}", result)
+    summarise(results, f"After {args.budget:.0f} s of training, seeds {seeds}", "(drawn from G)")
 
 
 if __name__ == "__main__":

@@ -83,13 +83,21 @@ def _state(model):
     return [v.value for v in model.trainable_variables], [v.value for v in model.non_trainable_variables]
 
 
-def faces_step(widths, learning_rate=2e-4):
-    """A jitted VAC-GAN step (notebook 04's) and its initial state."""
+def faces_step(widths, learning_rate=2e-4, beta_1=0.0, class_weight=1.0, average_decay=None,
+               latent_dim=FACE_LATENT, num_attributes=FACE_ATTRIBUTES, d_steps=1):
+    """A jitted VAC-GAN step (notebook 04's ``VACGAN.train_step``), its initial state and G.
+
+    ``learning_rate``: one rate, or (D's, G's). With ``average_decay``, the state's last item is G's
+    weight average (trainable, then the rest), updated after G's step as
+    ``TwoPlayers.update_average``: ``a <- d a + (1 - d) w``, ``d = min(average_decay, (1 + t) / (10 + t))``
+    after G's t-th step.
+    """
     g_widths, d_widths = widths
-    generator = face_models.build_face_generator(FACE_LATENT, FACE_ATTRIBUTES, g_widths)
-    discriminator = face_models.build_face_discriminator(FACE_ATTRIBUTES, d_widths)
-    d_opt = keras.optimizers.Adam(learning_rate, beta_1=0.0, beta_2=0.9)
-    g_opt = keras.optimizers.Adam(learning_rate, beta_1=0.0, beta_2=0.9)
+    d_rate, g_rate = learning_rate if isinstance(learning_rate, (tuple, list)) else (learning_rate, learning_rate)
+    generator = face_models.build_face_generator(latent_dim, num_attributes, g_widths)
+    discriminator = face_models.build_face_discriminator(num_attributes, d_widths)
+    d_opt = keras.optimizers.Adam(d_rate, beta_1=beta_1, beta_2=0.9)
+    g_opt = keras.optimizers.Adam(g_rate, beta_1=beta_1, beta_2=0.9)
     d_opt.build(discriminator.trainable_variables)
     g_opt.build(generator.trainable_variables)
 
@@ -97,35 +105,40 @@ def faces_step(widths, learning_rate=2e-4):
         fake, g_rest = generator.stateless_call(g_train, g_rest, [z, attributes], training=True)
         (real_logit, real_attr), d_rest = discriminator.stateless_call(d_train, d_rest, real, training=True)
         (fake_logit, _), d_rest = discriminator.stateless_call(d_train, d_rest, fake, training=True)
-        loss = losses.hinge_discriminator_loss(real_logit, fake_logit) + losses.multilabel_bce(attributes, real_attr)
+        loss = (losses.hinge_discriminator_loss(real_logit, fake_logit)
+                + class_weight * losses.multilabel_bce(attributes, real_attr))
         return loss, (d_rest, g_rest)
 
     def g_loss(g_train, g_rest, d_train, d_rest, attributes, z):
         fake, g_rest = generator.stateless_call(g_train, g_rest, [z, attributes], training=True)
         (fake_logit, fake_attr), d_rest = discriminator.stateless_call(d_train, d_rest, fake, training=True)
-        loss = losses.hinge_generator_loss(fake_logit) + losses.multilabel_bce(attributes, fake_attr)
+        loss = losses.hinge_generator_loss(fake_logit) + class_weight * losses.multilabel_bce(attributes, fake_attr)
         return loss, (g_rest, d_rest)
 
     @jax.jit
     def step(state, real, attributes, key):
-        d_train, d_rest, g_train, g_rest, d_slots, g_slots = state
-        key_d, key_g = jax.random.split(key)
-        z = jax.random.normal(key_d, (real.shape[0], FACE_LATENT))
-        (loss_d, (d_rest, g_rest)), grads = jax.value_and_grad(d_loss, has_aux=True)(
-            d_train, d_rest, g_train, g_rest, real, attributes, z)
-        d_train, d_slots = d_opt.stateless_apply(d_slots, grads, d_train)
-        z = jax.random.normal(key_g, (real.shape[0], FACE_LATENT))
+        d_train, d_rest, g_train, g_rest, d_slots, g_slots, g_steps, average = state
+        keys = jax.random.split(key, d_steps + 1)
+        for index in range(d_steps):
+            z = jax.random.normal(keys[index], (real.shape[0], latent_dim))
+            (loss_d, (d_rest, g_rest)), grads = jax.value_and_grad(d_loss, has_aux=True)(
+                d_train, d_rest, g_train, g_rest, real, attributes, z)
+            d_train, d_slots = d_opt.stateless_apply(d_slots, grads, d_train)
+        z = jax.random.normal(keys[-1], (real.shape[0], latent_dim))
         (loss_g, (g_rest, d_rest)), grads = jax.value_and_grad(g_loss, has_aux=True)(
             g_train, g_rest, d_train, d_rest, attributes, z)
         g_train, g_slots = g_opt.stateless_apply(g_slots, grads, g_train)
-        return (d_train, d_rest, g_train, g_rest, d_slots, g_slots), loss_d + loss_g
+        g_steps = g_steps + 1
+        if average is not None:
+            decay = jnp.minimum(average_decay, (1.0 + g_steps) / (10.0 + g_steps))
+            average = jax.tree.map(lambda a, w: decay * a + (1.0 - decay) * w.astype(a.dtype), average, (g_train, g_rest))
+        return (d_train, d_rest, g_train, g_rest, d_slots, g_slots, g_steps, average), loss_d + loss_g
 
-    rng = np.random.default_rng(0)
-    batch = (jnp.asarray(rng.uniform(-1, 1, (FACE_BATCH, 64, 64, 3)), "float32"),
-             jnp.asarray(rng.integers(0, 2, (FACE_BATCH, FACE_ATTRIBUTES)), "float32"))
-    state = (*_state(discriminator), *_state(generator), [v.value for v in d_opt.variables],
-             [v.value for v in g_opt.variables])
-    return step, state, batch
+    g_state = _state(generator)
+    average = None if average_decay is None else jax.tree.map(jnp.array, g_state)  # a copy: starts at G
+    state = (*_state(discriminator), *g_state, [v.value for v in d_opt.variables],
+             [v.value for v in g_opt.variables], jnp.zeros((), "float32"), average)
+    return step, state, generator
 
 
 def digits_step(learning_rate=5e-4):
@@ -178,7 +191,16 @@ def steps_per_second(name, precision, seconds, widths="full", warmup=10):
     """(steps a second, batch, compile seconds) of one model in one precision."""
     keras.config.set_dtype_policy(precision)
     keras.utils.set_random_seed(0)
-    step, state, batch = faces_step(FACE_WIDTHS[widths]) if name == "faces" else digits_step()
+    if name == "faces":  # notebook 04's full settings, weight average included
+        full = _FACES["full"]
+        step, state, _ = faces_step(FACE_WIDTHS[widths], (full["d_learning_rate"], full["g_learning_rate"]),
+                                    full["beta_1"], full["class_weight"], full["average_decay"],
+                                    d_steps=full["d_steps"])
+        rng = np.random.default_rng(0)
+        batch = (jnp.asarray(rng.uniform(-1, 1, (FACE_BATCH, 64, 64, 3)), "float32"),
+                 jnp.asarray(rng.integers(0, 2, (FACE_BATCH, FACE_ATTRIBUTES)), "float32"))
+    else:
+        step, state, batch = digits_step()
     keras.config.set_dtype_policy("float32")
     key = jax.random.PRNGKey(0)
     began = time.perf_counter()

@@ -138,3 +138,52 @@ def test_the_offline_folder_benchmark_times_a_cached_load(tmp_path):
     assert result.returncode == 0, result.stderr
     listed = [int(n.replace(",", "")) for n in re.findall(r"([\d,]+) directory entries listed, 300 faces", result.stdout)]
     assert len(listed) == 3 and max(listed) < 20, result.stdout
+
+
+def test_generators_saved_on_a_gpu_load_for_scoring_and_a_wrong_file_is_named(tmp_path):
+    """``faces_full_jax.py`` (JAX, on a lent GPU) saves G's average as float16 arrays in
+    ``generator.weights`` order; ``faces_control.py --score`` rebuilds notebook 04's full-width G
+    from them: it draws what the saved weights draw, and a file of other widths gets a clear error."""
+    import keras
+    import numpy as np
+    import pytest
+
+    from workshop_utils import cartoon_faces, face_models
+
+    control = benchmark("faces_control")
+    full = teaching_parameters("04", "full")
+    keras.utils.set_random_seed(3)
+    trained = face_models.build_face_generator(full["latent_dim"], len(cartoon_faces.FACE_ATTRIBUTES),
+                                               widths=tuple(full["g_widths"]))
+    np.savez(tmp_path / "faces_full_seed0_step10.npz",
+             **{f"w{i:03d}": w.numpy().astype(np.float16) for i, w in enumerate(trained.weights)})
+    loaded = control.load_saved_generator(tmp_path / "faces_full_seed0_step10.npz")
+    z = np.random.default_rng(0).standard_normal((4, full["latent_dim"])).astype("float32")
+    y = np.ones((4, len(cartoon_faces.FACE_ATTRIBUTES)), "float32")
+    drawn, expected = (np.asarray(g([z, y], training=False)) for g in (loaded, trained))
+    assert np.abs(drawn - expected).max() < 0.02  # float16 weights: the same faces to a fraction of a pixel level
+    assert np.abs(drawn - expected).max() > 0  # and they were read from the file, not shared
+
+    small = face_models.build_face_generator(full["latent_dim"], len(cartoon_faces.FACE_ATTRIBUTES))
+    np.savez(tmp_path / "small.npz", **{f"w{i:03d}": w.numpy() for i, w in enumerate(small.weights)})
+    with pytest.raises(ValueError, match="full-width generator"):
+        control.load_saved_generator(tmp_path / "small.npz")
+    with pytest.raises(SystemExit, match="faces_full_jax.py"):
+        control.score_saved(tmp_path / "empty", None)
+
+
+def test_the_jax_faces_trainer_reads_notebook_04s_full_settings():
+    """It runs where there is no TensorFlow, so it is checked by reading it: its recipe comes from
+    notebook 04's parameters cell, and its checkpoints' names are the ones --score looks for."""
+    source = (ROOT / "benchmarks" / "faces_full_jax.py").read_text()
+    tree = ast.parse(source)
+    assert 'FULL = base._FACES["full"]' in source  # notebook 04's full mode, via the shared reader
+    constants = [node.targets[0].id for node in tree.body if isinstance(node, ast.Assign)
+                 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Constant)]
+    assert constants == [], f"literal settings in faces_full_jax.py: {constants}"
+    for setting in ("batch_size", "d_learning_rate", "g_learning_rate", "beta_1", "class_weight", "average_decay",
+                    "latent_dim", "d_steps", "g_widths", "d_widths"):
+        assert f'FULL["{setting}"]' in source, setting
+    assert 'f"faces_full_seed{seed}_step{step}.npz"' in source
+    seed, step = 2, 11000  # the f-string's names
+    assert benchmark("faces_control").SAVED.fullmatch(f"faces_full_seed{seed}_step{step}.npz").groups() == ("2", "11000")

@@ -27,6 +27,17 @@ def test_procedural_faces_are_deterministic_and_balanced():
     assert not (attributes[:, column("Black_Hair")] & attributes[:, column("Blond_Hair")]).any()
 
 
+def test_procedural_faces_painted_by_a_pool_are_the_same_faces():
+    """The GPU benchmark paints its training faces in parallel; they must be the faces a run here trains on."""
+    from multiprocessing.pool import ThreadPool
+
+    images, attributes = cartoon_faces.procedural_faces(600, seed=9)  # three chunks, the last one short
+    with ThreadPool(2) as pool:
+        pooled, pooled_attributes = cartoon_faces.procedural_faces(600, seed=9, pool=pool)
+    np.testing.assert_array_equal(pooled, images)
+    np.testing.assert_array_equal(pooled_attributes, attributes)
+
+
 def test_procedural_face_names_are_celeba_names():
     assert set(cartoon_faces.FACE_ATTRIBUTES) <= set(celeba.CELEBA_ATTRIBUTES) and len(cartoon_faces.FACE_ATTRIBUTES) >= 6
 
