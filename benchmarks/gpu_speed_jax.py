@@ -10,7 +10,9 @@ brought to them. `benchmarks/gpu_speed.py` (TensorFlow, `fit`) is the one to run
 this script measures what a GPU makes of the same networks meanwhile. The generator and
 discriminator are the package's own builders (``face_models``, ``models``); the train step is
 the notebooks' written for JAX (``jax.value_and_grad`` and Keras's ``stateless_call``, one
-``jax.jit`` for the whole step): for the faces, D's hinge + attribute loss then G's; for the
+``jax.jit`` for the whole step): for the faces, D's hinge + attribute loss, then G's, then G's weight
+average, with notebook 04's `full` learning rates (the average was added on 2026-11-28; the README's
+figures of 2026-11-27 were timed without it); for the
 digits, the non-saturating loss with the R1 penalty (a gradient of a gradient, as in
 ``models.R1GAN``). The figures are therefore a GPU's speed for the course's models, not
 TensorFlow's: TensorFlow's ``fit`` adds its own overhead per step (most visible on small
