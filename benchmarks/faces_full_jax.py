@@ -13,12 +13,15 @@ class weight, and the weight average G is drawn from, whose decay grows as
 ``(1 + t) / (10 + t)`` up to ``average_decay`` as ``TwoPlayers.update_average``), on the
 training faces `faces_control.py` uses for the same seed (``procedural_faces(20000, seed + 1)``),
 shuffled each pass. The step is `gpu_speed_jax.faces_step`'s: D's hinge + attribute loss, then
-G's, one ``jax.jit``. It differs from the notebook's in float32 only (no mixed precision, so no
-loss scale to port) and in spectral normalisation's rewritten kernel not being kept between
-steps (its power-iteration vector is), neither of which changes what a step learns.
+G's, one ``jax.jit``. It differs from the notebook's step in two ways whose effect on quality
+is not measured: it runs in float32 (`full` mode uses mixed precision on a GPU; no loss scale to
+port), and spectral normalisation is the textbook one (Miyato et al., 2018, as PyTorch has it):
+under JAX's stateless calls the raw kernel W is kept and trained through W / sigma(W), where
+Keras under TensorFlow overwrites its kernel with W / sigma at every training call and gives it
+the gradient taken there, with none through sigma (the power-iteration vector is kept in both).
 
 Each checkpoint is G's average as float16 arrays in ``generator.weights`` order
-(``faces_full_seed{S}_step{N}.npz``, about 7 MB at `full` widths): float16 keeps the files
+(``faces_full_seed{S}_step{N}.npz``, about 6.4 MB at `full` widths): float16 keeps the files
 small enough to bring back from a lent machine, and its rounding (about 1 part in 2,000) is
 far below what moves the scores.
 """
@@ -66,6 +69,7 @@ def train(seed, images, attributes, stops, out, step_fn=None):
                                              beta_1=FULL["beta_1"], class_weight=FULL["class_weight"],
                                              average_decay=FULL["average_decay"], latent_dim=FULL["latent_dim"],
                                              num_attributes=NUM_ATTRIBUTES, d_steps=FULL["d_steps"])
+    reused = step_fn is not None  # compiled for an earlier seed
     step_fn = step_fn or jax.jit(lambda state, images, attributes, index, key:
                                  step(state, jnp.take(images, index, axis=0).astype("float32") / 127.5 - 1.0,
                                       jnp.take(attributes, index, axis=0).astype("float32"), key))
@@ -88,8 +92,8 @@ def train(seed, images, attributes, stops, out, step_fn=None):
         if not np.isfinite(loss):
             raise FloatingPointError(f"seed {seed}: the loss is {loss} at step {done}")
         save_average(out / checkpoint_name(seed, stop), state[-1], generator)
-        lines.append(f"seed {seed}: step {done} after {seconds:.1f} s ({done / seconds:.1f} steps/s, first "
-                     f"call's compile included), D + G loss {loss:.3f}")
+        lines.append(f"seed {seed}: step {done} after {seconds:.1f} s ({done / seconds:.1f} steps/s"
+                     f"{'' if reused else ', compiling included'}), D + G loss {loss:.3f}")
         print(lines[-1], flush=True)
     return step_fn, lines
 
