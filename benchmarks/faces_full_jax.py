@@ -105,8 +105,15 @@ def main():
     parser.add_argument("--train", type=int, default=20000, help="procedural faces to train on (faces_control's)")
     parser.add_argument("--out", required=True, help="folder for the checkpoints")
     args = parser.parse_args()
-    seeds = [int(seed) for seed in args.seeds.split(",")]
-    stops = [int(step) for step in args.steps.split(",")]
+    try:
+        seeds = [int(seed) for seed in args.seeds.split(",")]
+        stops = [int(step) for step in args.steps.split(",")]
+    except ValueError:
+        parser.error(f"--seeds and --steps take comma-separated whole numbers, e.g. 0,1,2 and 3000,11000; "
+                     f"got {args.seeds!r} and {args.steps!r}")
+    if min(stops) < 1 or args.train < FULL["batch_size"]:
+        parser.error(f"--steps must be positive and --train at least one batch ({FULL['batch_size']} faces); "
+                     f"got {args.steps!r} and {args.train}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     print(f"JAX {jax.__version__}, Keras {keras.__version__}; devices: "
