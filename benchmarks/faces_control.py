@@ -289,10 +289,12 @@ def score_saved(folder, args):
         raise SystemExit(f"No faces_full_seed<S>_step<N>.npz files in {folder!r}: run benchmarks/faces_full_jax.py "
                          "first and pass its --out folder.")
     full = teaching_parameters("04", "full")
-    results = {}
+    results, refs = {}, {}
     for seed, step, path in found:
         print(f"\n=== full widths, seed {seed}, step {step}: {path.name}")
-        ref = reference(seed, args)
+        if seed not in refs:  # one seed's yardsticks serve all its saved steps
+            refs[seed] = reference(seed, args)
+        ref = refs[seed]
         generator = load_saved_generator(path)
         record = score_drawing(sampling.Drawing(generator, full["latent_dim"]), ref, seed)
         print(f"control {record['control']:.3f}, realism FD {record['fd']:.1f} (floor {ref.floor:.1f}), "
