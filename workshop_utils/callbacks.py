@@ -61,7 +61,7 @@ class StopOnNaN(keras.callbacks.Callback):
             raise NonFiniteLossError(
                 f"Training hit a non-finite value at training step {self.step} ({named}). "
                 "The run was stopped. Try: a lower learning rate (e.g. halve it), Adam's "
-                "beta_1=0.5, checking that the images are scaled to [-1, 1]; then rebuild the "
+                "beta_1 at 0.5 or lower, checking that the images are scaled to [-1, 1]; then rebuild the "
                 "models and train again."
             )
 
