@@ -465,7 +465,7 @@ print(inspect.getsource(two_players.TwoPlayers.update_average))
 # steps ago was computed against a $D$ that is no longer there, and momentum keeps pushing
 # along it. Without momentum each player answers the opponent in front of it, and the
 # average of $G$'s weights smooths the jitter that is left. In a benchmark of 300 s on a
-# 2-core CPU (three seeds, each run beside the same seed with 0.5), `beta_1 = 0` drew better
+# 2-core CPU (an AMD EPYC, 2026-12-07; three seeds, each run beside the same seed with 0.5), `beta_1 = 0` drew better
 # digits on every seed: FD 3.8 against 7.3, confidence 0.914 against 0.885 (medians; `benchmarks/README.md`).
 
 # %%
