@@ -486,7 +486,8 @@ with strategy.scope():
 # - `LiveLossPlot` redraws the curves as they come in: each step's own losses, faintly,
 #   and the mean of the last 50 steps on top;
 # - `TimeBudget` ends training when `params.budget_minutes` are spent, even if fewer than
-#   `params.train_steps` steps have run (a slow laptop), so the lesson keeps its time;
+#   `params.train_steps` steps have run (a slow laptop), so the lesson keeps its time, and
+#   the training cell says so when it happens;
 # - `QualityTracker` scores 1,000 samples every few seconds of training (more below);
 # - `StopOnNaN` stops at the first NaN loss and says what to try.
 #
@@ -516,6 +517,12 @@ history = gan.fit(
     callbacks=[sample_grid, live_curves, quality, budget, callbacks.StopOnNaN()],
 )
 shared = catchup.save_generator(gan.generator_average, runtime.output_dir("03_dcgan"))  # the G we draw from, to share
+if budget.cut_short:
+    print(f"Verdict: this machine reached {budget.steps:,} of the {params.train_steps:,} steps this mode plans"
+          f" ({budget.steps / params.train_steps:.0%}) in {params.budget_minutes} minutes, so the digits below"
+          " are rougher than the ones these notes describe. "
+          + ("Set use_trained_generator = True in the next cell to go on with the course's generator,"
+             " trained for all of them." if mode != "full" else "Raise budget_minutes and run the notebook again."))
 
 # %%
 # Catch-up: training fell behind, or would take too long here? Load the course's trained generator

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -40,7 +40,9 @@
 # the notebook uses procedural faces: about 7 to 10 minutes (measured on a 2-core CPU on 2026-11-28:
 # 8.3 min, of which 5.2 min training, 1.3 min the independent classifier, trained once and
 # then cached, and 1.2 min the exercises' short runs; that machine's speed varied by a third
-# that day). Seconds in `smoke` mode (CI).
+# that day). A slower CPU reaches fewer steps in the 7 training minutes (another 2-core CPU,
+# 2026-12-07: 1,145 of the 3,000), and the training cell then says so and what to do.
+# Seconds in `smoke` mode (CI).
 
 # %% [markdown]
 # ## Setup
@@ -572,6 +574,12 @@ history = gan.fit(
 shared = catchup.save_generator(gan.generator_average, checkpoint.folder)  # the G we draw from: a file to share
 print(f"{budget.steps:,} steps in {budget.spent / 60:.1f} minutes; the generator is "
       + (f"saved in {shared}" if shared else "in memory only (see the warning above)"))
+if budget.cut_short and mode != "full":  # full's epochs are only a ceiling: its budget is meant to end it
+    print(f"Verdict: this machine reached {budget.steps:,} of the {max_steps:,} steps this mode plans"
+          f" ({budget.steps / max_steps:.0%}), so D's rate was still being lowered and the faces below"
+          " are rougher than the ones these notes describe. To go on, either set use_trained_generator"
+          " = True in the next cell (a generator trained for all its steps), or raise budget_minutes"
+          " in the parameters and run the notebook again: training resumes from the last checkpoint.")
 
 # %%
 # Catch-up: training fell behind? Load a trained generator: your instructor's, or the course's own

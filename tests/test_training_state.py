@@ -50,13 +50,20 @@ def test_live_loss_plot_undoes_the_running_mean_of_each_epoch():
     np.testing.assert_allclose(plotting.trailing_mean([4, 2, 0, 10, 20], 2), [4, 3, 1, 5, 15])
 
 
-def test_a_time_budget_ends_fit_and_counts_the_time_of_a_restored_run(faces, tmp_path):
+def test_a_time_budget_ends_fit_and_counts_the_time_of_a_restored_run(faces, tmp_path, capsys):
     gan = small_gan()
     gan.fit(faces, epochs=1, steps_per_epoch=1, verbose=0)  # compile the step first: the budget is short
     budget = callbacks.TimeBudget(minutes=1.0 / 60)  # one second
     gan.fit(faces, epochs=1000, steps_per_epoch=2, verbose=0, callbacks=[budget, Slow(0.05)])
     assert budget.finished and 1.0 <= budget.spent < 5
     assert 2 <= budget.steps < 2000 and int(gan.d_optimizer.iterations.numpy()) == budget.steps + 1
+    assert budget.planned == 2000 and budget.cut_short  # the clock ended it, not the epochs
+    assert f"after {budget.steps:,} of its 2,000 planned steps" in capsys.readouterr().out
+    roomy = callbacks.TimeBudget(minutes=10)
+    gan.fit(faces, epochs=2, steps_per_epoch=2, verbose=0, callbacks=[roomy])
+    assert roomy.planned == 4 and roomy.steps == 4 and not roomy.finished and not roomy.cut_short
+    printed = capsys.readouterr().out
+    assert "after 4 steps (4 in this run)" in printed and "the last epoch ended" in printed
     again = callbacks.TimeBudget(minutes=2.0 / 60)
     again.set_state(budget.get_state())  # as a checkpoint hands it back
     assert not again.finished and again.steps == budget.steps

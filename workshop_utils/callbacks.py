@@ -209,7 +209,9 @@ class TimeBudget(keras.callbacks.Callback):
     saving checkpoints included (not what the cell does before or after ``fit``), and adds
     the minutes of earlier runs restored from a checkpoint (``EpochCheckpoint(...,
     keep_with=[budget])``). ``steps`` and ``spent`` (seconds) say what was reached; a run
-    whose budget is spent is ``finished``."""
+    whose budget is spent is ``finished``, and ``cut_short`` when the budget ended it before
+    the last of the ``planned`` steps (``epochs`` x ``steps_per_epoch`` of ``fit``): a machine
+    slower than the budget allowed for."""
 
     def __init__(self, minutes: float, verbose: bool = True):
         super().__init__()
@@ -218,11 +220,17 @@ class TimeBudget(keras.callbacks.Callback):
         self.seconds = 60.0 * minutes
         self.verbose = verbose
         self.spent, self.steps = 0.0, 0
+        self.planned = None  # epochs x steps_per_epoch of the last fit(), when it knows them
         self._stopped = False
 
     @property
     def finished(self) -> bool:
         return self.spent >= self.seconds
+
+    @property
+    def cut_short(self) -> bool:
+        """The budget was spent before the run's last planned step."""
+        return bool(self.finished and self.planned and self.steps < self.planned)
 
     def get_state(self) -> dict:
         return {"spent": np.float64(self.spent), "steps": np.int64(self.steps)}
@@ -232,6 +240,8 @@ class TimeBudget(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._last, self._stopped, self._steps_before = time.perf_counter(), False, self.steps
+        epochs, steps = (self.params or {}).get("epochs"), (self.params or {}).get("steps")
+        self.planned = epochs * steps if epochs and steps else None
 
     def on_train_batch_end(self, batch, logs=None):
         now = time.perf_counter()
@@ -251,7 +261,8 @@ class TimeBudget(keras.callbacks.Callback):
                   f"{self.spent / 60:.1f} minutes). The cells below show that run.")
         else:
             why = "the time budget is spent" if self._stopped else "the last epoch ended"
-            print(f"Training stopped after {self.steps:,} steps ({this_run:,} in this run), "
+            of = f" of its {self.planned:,} planned" if self.cut_short else ""
+            print(f"Training stopped after {self.steps:,}{of} steps ({this_run:,} in this run), "
                   f"{self.spent / 60:.1f} of {self.seconds / 60:g} minutes: {why}.")
 
 
