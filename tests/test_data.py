@@ -128,6 +128,19 @@ def test_image_dataset_batches_images_and_labels():
     np.testing.assert_allclose(only_images.numpy(), datasets.to_unit_range(images[:8]))
 
 
+def test_the_pipelines_leave_tf_data_autotuning_off_unless_asked_and_still_batch_the_same():
+    """Autotuning made some fit() calls wait at their end (datasets.finish); off by default."""
+    images, labels = mnist.procedural_digits(70)
+    faces = np.zeros((40, 8, 8, 3), np.uint8), np.ones((40, 3), np.float32)
+    for build in (lambda **kw: datasets.image_dataset(images, labels, batch_size=32, seed=1, **kw),
+                  lambda **kw: datasets.attribute_dataset(*faces, batch_size=16, seed=1, **kw)):
+        quiet, tuned = build(), build(autotune=True)
+        assert quiet.options().autotune.enabled is False and tuned.options().autotune.enabled is True
+        assert quiet.repeat().options().autotune.enabled is False  # what fit() iterates keeps it
+        for a, b in zip(quiet, tuned):  # the same batches either way
+            np.testing.assert_array_equal(a[0].numpy(), b[0].numpy())
+
+
 def test_image_dataset_rejects_bad_input():
     images, labels = mnist.procedural_digits(20)
     with pytest.raises(ValueError, match="one label per image"):

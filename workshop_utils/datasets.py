@@ -70,12 +70,14 @@ def attribute_vector(names, on=(), off=(), base=None) -> np.ndarray:
     return vector
 
 
-def attribute_dataset(images, attributes, batch_size: int = 64, shuffle: bool = True, seed: int = 0):
+def attribute_dataset(images, attributes, batch_size: int = 64, shuffle: bool = True, seed: int = 0,
+                      autotune: bool = False):
     """A ``tf.data`` pipeline of (float32 image in [-1, 1], float32 0/1 attributes) batches.
 
     The uint8 arrays stay as they are (NumPy arrays or memory-mapped cache files: all of
     CelebA at 64 x 64 is 2.5 GB as uint8 and would be 10 GB as float32); each batch is
-    gathered by index and scaled on the fly. Full batches only.
+    gathered by index and scaled on the fly. Full batches only. Two batches are prepared
+    ahead of the model; ``autotune=True`` lets tf.data tune the pipeline (``finish``).
     """
     import tensorflow as tf
 
@@ -105,7 +107,7 @@ def attribute_dataset(images, attributes, batch_size: int = 64, shuffle: bool = 
     indices = tf.data.Dataset.range(len(images))
     if shuffle:
         indices = indices.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    return indices.batch(batch_size, drop_remainder=True).map(load).prefetch(tf.data.AUTOTUNE)
+    return finish(indices.batch(batch_size, drop_remainder=True).map(load), autotune)
 
 
 # --- Pipelines -------------------------------------------------------------------------
@@ -126,10 +128,12 @@ def to_unit_range(images: np.ndarray) -> np.ndarray:
     return images.astype(np.float32) / 127.5 - 1.0
 
 
-def image_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = True, seed: int = 0):
+def image_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = True, seed: int = 0,
+                  autotune: bool = False):
     """A ``tf.data`` pipeline of float32 images in [-1, 1] (and labels, when given).
 
     Batches are full-sized (the remainder is dropped) so every train step sees the same shape.
+    Two batches are prepared ahead; ``autotune=True`` lets tf.data tune the pipeline (``finish``).
     """
     import tensorflow as tf
 
@@ -152,4 +156,20 @@ def image_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = Tr
         dataset = tf.data.Dataset.from_tensor_slices(scaled)
     if shuffle:
         dataset = dataset.shuffle(len(scaled), seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    return finish(dataset.batch(batch_size, drop_remainder=True), autotune)
+
+
+def finish(dataset, autotune: bool = False):
+    """Two batches prepared ahead of the model, and tf.data's autotuning off unless asked for.
+
+    With autotuning on, a ``fit()`` that trained for more than about 13 s now and then went on
+    waiting at its end until tf.data's tuning thread woke: 20.5 s in all where 13.7 s trained,
+    on 2 to 3 of every 10 such fits of either pipeline here (2-core CPU, 2026-12-07;
+    ``benchmarks/pipeline_stall.py``), and none with it off. These pipelines have nothing to
+    tune: gathering a batch takes about a millisecond, so two ahead keep any GPU fed.
+    """
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.autotune.enabled = autotune
+    return dataset.prefetch(2).with_options(options)
