@@ -575,10 +575,12 @@ shared = catchup.save_generator(gan.generator_average, checkpoint.folder)  # the
 print(f"{budget.steps:,} steps in {budget.spent / 60:.1f} minutes; the generator is "
       + (f"saved in {shared}" if shared else "in memory only (see the warning above)"))
 if budget.cut_short and mode != "full":  # full's epochs are only a ceiling: its budget is meant to end it
+    where = ("" if not params.late_decay else ", before D's rate came down" if budget.steps < max_steps // 2
+             else ", while D's rate was still coming down")
     print(f"Verdict: this machine reached {budget.steps:,} of the {max_steps:,} steps this mode plans"
-          f" ({budget.steps / max_steps:.0%}), so D's rate was still being lowered and the faces below"
-          " are rougher than the ones these notes describe. To go on, either set use_trained_generator"
-          " = True in the next cell (a generator trained for all its steps), or raise budget_minutes"
+          f" ({budget.steps / max_steps:.0%}{where}), so the faces below are rougher than the ones these"
+          " notes describe. To go on, either set use_trained_generator"
+          " = True in the next cell (the course's generator, trained for all of them), or raise budget_minutes"
           " in the parameters and run the notebook again: training resumes from the last checkpoint.")
 
 # %%
