@@ -389,7 +389,8 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # notebook's own 3,000 steps we measured no gain: its own `fast` run (2-core CPU, one run
 # each) ended at a distance of 52.1 against a floor of 16.0 with $D$'s rate lowered, 55.5 with
 # both lowered and 50.3 with neither. On a machine slower than ours, the 7-minute budget can end training
-# before step 3,000, part of the way down.
+# before step 3,000, even before $D$'s rate has started to come down (2-core CPU, 2026-12-07:
+# 1,140 steps); the cell after training then says how far it got.
 # `full` mode keeps 2e-4 for both, fixed: nobody has measured its wider models on CelebA at
 # larger steps or with the decay yet.
 # As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and

@@ -164,9 +164,10 @@ def finish(dataset, autotune: bool = False):
 
     With autotuning on, a ``fit()`` that trained for more than about 13 s now and then went on
     waiting at its end until tf.data's tuning thread woke: 20.5 s in all where 13.7 s trained,
-    on 2 to 3 of every 10 such fits of either pipeline here (2-core CPU, 2026-12-07;
-    ``benchmarks/pipeline_stall.py``), and none with it off. These pipelines have nothing to
-    tune: gathering a batch takes about a millisecond, so two ahead keep any GPU fed.
+    on about 1 in 5 such fits of either pipeline (12 of 58; 2-core CPU, 2026-12-07;
+    ``benchmarks/pipeline_stall.py``), and on none of 36 with it off. These pipelines have
+    little to tune: gathering 64 of 20,000 faces in memory took 0.2 ms there, so two batches
+    ahead keep a GPU fed (a memory-mapped CelebA cache reads from disk: not measured).
     """
     import tensorflow as tf
 
