@@ -123,8 +123,8 @@ params = runtime.scaled(
     held_out={"full": 2_000, "fast": 2_000, "smoke": 64},  # real faces kept aside to evaluate on
     budget_minutes={"full": 12 if room else 60, "fast": 7, "smoke": 2},  # training stops when this is spent
     epochs={"full": 1_000, "fast": 10, "smoke": 2},  # at most: on a GPU the budget ends training first
-    steps_per_epoch={"full": 2_000, "fast": 300, "smoke": 4},  # steps between checkpoints
-    batch_size={"full": 100, "fast": 64, "smoke": 16},
+    steps_per_epoch={"full": 2_000, "fast": 500, "smoke": 4},  # steps between checkpoints
+    batch_size={"full": 100, "fast": 32, "smoke": 16},  # fast: small batches, more steps a second on a CPU
     latent_dim=64,
     g_widths={"full": (512, 256, 128, 64), "fast": (128, 64, 32, 16), "smoke": (32, 16, 8, 8)},
     d_widths={"full": (64, 128, 256, 512), "fast": (16, 32, 64, 128), "smoke": (8, 8, 16, 16)},
@@ -135,7 +135,7 @@ params = runtime.scaled(
     class_weight=1.0,  # weight of the attribute terms against the adversarial ones
     d_steps=1,  # D steps per G step (measured best on a CPU budget; see the train step)
     average_decay=0.995,  # faces are drawn from an average of G's weights, as in notebook 03
-    grid_every={"full": 500 if room else 2_000, "fast": 300, "smoke": 4},  # steps between sample grids
+    grid_every={"full": 500 if room else 2_000, "fast": 500, "smoke": 4},  # steps between sample grids
     scorer_epochs={"full": 3, "fast": 4, "smoke": 1},  # the independent attribute classifier
     exercise_steps={"full": 300, "fast": 200, "smoke": 4},  # each short run of the exercises
     resume=True,  # continue from the last checkpoint (a finished run is shown, not retrained)
@@ -376,7 +376,7 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # Last, a schedule. With both rates fixed, realism was best after 3,400 to 4,100 steps and got
 # worse again after them on every seed we ran (one reading: with steps this large the two
 # players keep overshooting each other instead of settling). So `fast` mode holds $D$'s rate
-# for the first half of its 3,000 steps and then lowers it, along a cosine, to a quarter by the
+# for the first half of its 5,000 steps and then lowers it, along a cosine, to a quarter by the
 # last (`late_decay`, below: Keras's `CosineDecay`, whose warm-up from the rate to itself is the
 # flat half); $G$ keeps its 1.6e-3 to the end. Which player slows down matters. In the same
 # benchmark, which trains for 10 minutes and so goes on at the lowered rate for about as many
@@ -385,12 +385,22 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # Smiling drawn as asked 92.7% of the time (88.0% on the worst seed); lowering $D$'s alone, to
 # 3.98 times the floor [2.88, 4.45] with Smiling at 97.2% (no seed below 96.1%); lowering $G$'s
 # alone, to 13.9 times on the one seed we ran (3.8 with both). One reading: a discriminator that
-# settles down gives the generator, still taking large steps, a target that holds still. At this
-# notebook's own 3,000 steps we measured no gain: its own `fast` run (2-core CPU, one run
-# each) ended at a distance of 52.1 against a floor of 16.0 with $D$'s rate lowered, 55.5 with
-# both lowered and 50.3 with neither. On a machine slower than ours, the 7-minute budget can end training
-# before step 3,000, even before $D$'s rate has started to come down (2-core CPU, 2026-12-07:
-# 1,140 steps); the cell after training then says how far it got.
+# settles down gives the generator, still taking large steps, a target that holds still. At the
+# notebook's own length then (3,000 steps of 64 faces) we measured no gain: its own `fast` run
+# (2-core CPU, one run each) ended at a distance of 52.1 against a floor of 16.0 with $D$'s rate
+# lowered, 55.5 with both lowered and 50.3 with neither.
+#
+# And the batch. A CPU's time per step grows with the faces in it, but less than in proportion: on a
+# slower 2-core CPU (2026-12-07) a step of 32 faces took 0.6 of the time of a step of 64, so 32 faces a
+# step make 1.7 times as many steps in the same minutes (4.6 to 4.8 steps a second against 2.8 to
+# 2.9). There the 7-minute budget had ended a 64-face run after 1,140 of its 3,000 steps, before
+# $D$'s rate came down. So `fast` mode now takes **32 faces a step and plans 5,000 steps**
+# (160,000 faces, five sixths of the 192,000 before). In the 10-minute benchmark on that machine,
+# the two side by side on the same three seeds: 2,937 steps against 1,654 (median), the realism
+# distance 6.9 times the floor against 12.9 (lower on every seed), control 0.986 against 0.975,
+# Smiling 0.939 against 0.863 (though below it on one seed of three). On a faster CPU, where
+# 3,000 steps of 64 faces ended inside the budget, the two have not been compared yet. The cell
+# after training says how far your own run got.
 # `full` mode keeps 2e-4 for both, fixed: nobody has measured its wider models on CelebA at
 # larger steps or with the decay yet.
 # As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and
