@@ -19,7 +19,7 @@ Also printed: the discriminator head's accuracy on held-out real faces.
 Configurations (``CONFIGS``): ``notebook`` is notebook 04's ``fast`` mode; ``v0.2`` is the
 notebook's model and settings as released in v0.2.0 (before issue 16: learning rates 2e-4,
 where the notebook now uses 8e-4 for D and 1.6e-3 for G, D's held for the first half of its
-3,000 steps and then lowered to a quarter by the last, and kept at a quarter here after that); ``original`` is the original
+5,000 steps of 32 faces and then lowered to a quarter by the last, and kept at a quarter here after that); ``original`` is the original
 Making Faces workshop's recipe at CPU widths (two D steps per G step, G at 5e-5,
 upsample-and-convolve generator blocks, D's maps average-pooled, z of 100). Override any
 setting with ``--config '{"d_steps": 2}'``.
