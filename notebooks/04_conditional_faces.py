@@ -37,11 +37,12 @@
 # **Time:** on a GPU (`full` mode) training is time-boxed: it stops after 12 minutes, whatever
 # the GPU, on CelebA's first 100,000 faces, which take about 2 minutes to download and
 # preprocess on Colab (an estimate: see the parameters below). On a laptop CPU (`fast` mode)
-# the notebook uses procedural faces: about 7 to 10 minutes (measured on a 2-core CPU on 2026-11-28:
-# 8.3 min, of which 5.2 min training, 1.3 min the independent classifier, trained once and
-# then cached, and 1.2 min the exercises' short runs; that machine's speed varied by a third
-# that day). A slower CPU reaches fewer steps in the 7 training minutes (another 2-core CPU,
-# 2026-12-07: 1,145 of the 3,000), and the training cell then says so and what to do.
+# the notebook uses procedural faces: about 8 to 16 minutes, measured on two 2-core CPUs. On
+# 2026-11-28, 8.3 min, with the plan of then (3,000 steps of 64 faces): 5.2 min training, 1.3 min
+# the independent classifier, trained once and then cached, and 1.2 min the exercises' short
+# runs. On a slower one, 2026-12-07, with today's plan (5,000 steps of 32 faces): 15.8 min, of
+# which 7 min training, which reached 2,109 of the 5,000 steps, and 5.4 min the classifier.
+# Where the 7 training minutes end before the plan does, the training cell says so and what to do.
 # Seconds in `smoke` mode (CI).
 
 # %% [markdown]
