@@ -33,6 +33,7 @@ def test_two_replicas_train_as_one_device_does(model):
     assert figures["apart"] < TOLERANCE, figures
     assert figures["metrics_apart"] < 1e-4, figures  # the progress bar's losses, aggregated over replicas
     assert figures["round_trip"] == 0.0  # saved under the strategy, loaded on one device, and back
+    assert figures["jit_compile"] is False  # XLA asked for, left off under tf.distribute (as Keras's "auto")
 
 
 def test_without_the_loss_share_two_replicas_drift_apart():

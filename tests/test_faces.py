@@ -6,7 +6,7 @@ import time
 import keras
 import numpy as np
 import pytest
-from keras import layers
+from keras import layers, ops
 
 from workshop_utils import (callbacks, cartoon_faces, celeba, datasets, face_models, metrics, models, plotting,
     runtime, sampling, scorers, widgets)
@@ -85,12 +85,12 @@ def test_background_spread_is_small_on_rendered_faces_and_large_where_the_hue_sh
 # --- The model --------------------------------------------------------------------------------
 
 
-def small_gan(num_attributes=8, latent_dim=8, seed=0):
+def small_gan(num_attributes=8, latent_dim=8, seed=0, average_decay=None, **compile_options):
     keras.utils.set_random_seed(seed)
     generator = face_models.build_face_generator(latent_dim, num_attributes, widths=(16, 8, 8, 8))
     discriminator = face_models.build_face_discriminator(num_attributes, widths=(8, 8, 8, 8))
-    gan = face_models.VACGAN(generator, discriminator, seed=seed)
-    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.0), keras.optimizers.Adam(2e-4, beta_1=0.0))
+    gan = face_models.VACGAN(generator, discriminator, seed=seed, average_decay=average_decay)
+    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.0), keras.optimizers.Adam(2e-4, beta_1=0.0), **compile_options)
     return gan
 
 
@@ -152,6 +152,26 @@ def test_train_step_logs_and_learns_the_attributes():
     assert history.history["d_class_loss"][-1] < history.history["d_class_loss"][0]  # D's head learns
     assert any(not np.allclose(a, b.numpy()) for a, b in zip(before, gan.generator.trainable_weights))
     assert int(gan.d_optimizer.iterations.numpy()) == 30
+
+
+def test_the_train_step_compiled_by_xla_takes_the_same_steps():
+    """Notebook 04's fast mode asks for XLA on a CPU (jit_compile=True): the same weights, batches and z,
+    the same weights after a few steps (float32 sums in another order aside), average and D included.
+    (z is fixed here: XLA draws other random numbers from the same seed.)"""
+    images, attributes = cartoon_faces.procedural_faces(96, seed=5)
+    trained = []
+    for jit_compile in (False, True):
+        gan = small_gan(average_decay=0.5, jit_compile=jit_compile)
+        assert gan.jit_compile is jit_compile
+        gan.noise = lambda batch_size: ops.sin(ops.reshape(ops.arange(batch_size * 8, dtype="float32"), (-1, 8)))
+        start = [w.numpy().copy() for w in gan.weights]
+        gan.fit(datasets.attribute_dataset(images, attributes, batch_size=32, shuffle=False), epochs=1, verbose=0)
+        trained.append([w.numpy() for w in gan.weights])
+    moved = max(float(np.abs(a - b).max()) for a, b in zip(start, trained[1]))
+    apart = max(float(np.abs(a - b).max()) for a, b in zip(*trained))
+    assert moved > 1e-3 and apart < 1e-4, (moved, apart)
+    with pytest.raises(ValueError, match="jit_compile"):
+        small_gan(jit_compile="yes")
 
 
 def test_two_discriminator_steps_per_generator_step():

@@ -48,8 +48,15 @@ class TwoPlayers(keras.Model):
             self.generator_average.set_weights(generator.get_weights())
             self.generator_average.trainable = False  # changed only by update_average, never by an optimizer
 
-    def compile(self, d_optimizer, g_optimizer):
-        super().compile()
+    def compile(self, d_optimizer, g_optimizer, jit_compile="auto"):
+        """Both players' optimizers. ``jit_compile``: XLA for the train step, as ``keras.Model.compile``
+        has it: ``"auto"`` (Keras's rule: on with one GPU, off on a CPU or under a ``tf.distribute``
+        strategy), ``True`` or ``False``. ``True`` is dropped under a strategy, where Keras leaves XLA off."""
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f'jit_compile must be "auto", True or False, got {jit_compile!r}.')
+        if jit_compile is True and self.distribute_strategy.num_replicas_in_sync > 1:
+            jit_compile = "auto"  # several devices: Keras's own choice (no XLA with tf.distribute)
+        super().compile(jit_compile=jit_compile)
         if keras.config.dtype_policy().name == "mixed_float16":  # float16 gradients need loss scaling
             d_optimizer, g_optimizer = (keras.optimizers.LossScaleOptimizer(o) for o in (d_optimizer, g_optimizer))
         self.d_optimizer = d_optimizer
