@@ -127,11 +127,13 @@ CONFIGS = {
         "late_decay": _FAST["late_decay"],  # D's rate, over the notebook's steps (epochs x steps_per_epoch), then a quarter
         "epochs": _FAST["epochs"],
         "steps_per_epoch": _FAST["steps_per_epoch"],
+        "jit_compile": _FAST["jit_compile"],  # XLA, as the notebook asks for on a CPU
     },
 }
 CONFIGS["v0.2"] = {**CONFIGS["notebook"], "model": "v0.2", "g_widths": [128, 64, 32, 16], "d_widths": [16, 32, 64, 128],
                    "latent_dim": 64, "batch_size": 64, "d_lr": 2e-4, "g_lr": 2e-4, "beta_1": 0.0, "d_steps": 1,
-                   "class_weight": 1.0, "average_decay": None, "late_decay": False}  # as released: frozen
+                   "class_weight": 1.0, "average_decay": None, "late_decay": False,
+                   "jit_compile": "auto"}  # as released: frozen (no XLA on a CPU)
 CONFIGS["original"] = {**CONFIGS["v0.2"], "model": "original", "latent_dim": 100, "d_steps": 2,
                        "d_lr": 2e-4, "g_lr": 5e-5}
 
@@ -150,6 +152,7 @@ def build(config, num_attributes, seed):
     gan.compile(
         d_optimizer=keras.optimizers.Adam(d_rate, beta_1=config["beta_1"], beta_2=0.9),
         g_optimizer=keras.optimizers.Adam(g_rate, beta_1=config["beta_1"], beta_2=0.9),
+        jit_compile=config["jit_compile"],
     )
     return gan
 

@@ -141,6 +141,7 @@ params = runtime.scaled(
     exercise_steps={"full": 300, "fast": 200, "smoke": 4},  # each short run of the exercises
     resume=True,  # continue from the last checkpoint (a finished run is shown, not retrained)
     mixed_precision={"full": True, "fast": False, "smoke": False},  # float16 maths (GPUs only)
+    jit_compile={"full": "auto", "fast": True, "smoke": False},  # XLA: Keras's choice on a GPU; asked for on a CPU
 )
 
 # One switch for the hardware: several GPUs (Kaggle's two T4s) get a tf.distribute
@@ -402,6 +403,19 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # Smiling 0.939 against 0.863 (though below it on one seed of three). On a faster CPU, where
 # 3,000 steps of 64 faces ended inside the budget, the two have not been compared yet. The cell
 # after training says how far your own run got.
+#
+# And the compiler. `compile(..., jit_compile=True)` hands the whole train step to XLA, which
+# compiles it into one program and fuses its many small operations. Keras does that by itself on
+# one GPU but not on a CPU, so `fast` mode asks for it (`params.jit_compile`); compiling costs
+# about 10 seconds at the start. In the 10-minute benchmark on the slower 2-core CPU (2026-12-08,
+# three seeds, with and without it side by side): 3,749 steps against 3,166 (median, 18% more);
+# after 400 seconds, near this notebook's 7 minutes, the realism distance 45.5 against 63.7
+# (lower on two seeds of three); at 600 seconds the same realism (35.2 against 35.4) and control
+# (0.986 against 0.985), with Smiling at 0.935 against 0.939 (0.875 against 0.894 on the worst
+# seed). XLA draws other random numbers from the same seed, so the two runs are not the same
+# step for step. CPUs differ: on a faster 2-core CPU (2026-11-24) notebook 03's DCGAN ran *slower*
+# with XLA (12.5 steps a second against 15.9; the faces model was not timed there). `smoke` mode
+# leaves it off: its runs are shorter than the compiling.
 # `full` mode keeps 2e-4 for both, fixed: nobody has measured its wider models on CelebA at
 # larger steps or with the decay yet.
 # As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and
@@ -527,6 +541,7 @@ with strategy.scope():
     gan.compile(
         d_optimizer=keras.optimizers.Adam(d_rate, beta_1=params.beta_1, beta_2=0.9),
         g_optimizer=keras.optimizers.Adam(g_rate, beta_1=params.beta_1, beta_2=0.9),
+        jit_compile=params.jit_compile,  # XLA: the whole train step compiled into one program
     )
 dataset = datasets.attribute_dataset(train.images, train.attributes, global_batch).repeat()
 images, attributes = next(iter(dataset))

@@ -81,7 +81,8 @@ def faces(seed: int = 0):
     if p["late_decay"]:  # as the notebook
         d_rate = face_models.late_decay(d_rate, steps * p["d_steps"])  # D's only
     gan.compile(d_optimizer=keras.optimizers.Adam(d_rate, beta_1=p["beta_1"], beta_2=0.9),
-                g_optimizer=keras.optimizers.Adam(g_rate, beta_1=p["beta_1"], beta_2=0.9))
+                g_optimizer=keras.optimizers.Adam(g_rate, beta_1=p["beta_1"], beta_2=0.9),
+                jit_compile=p["jit_compile"])  # XLA, as the notebook
     began = time.perf_counter()
     history = gan.fit(datasets.attribute_dataset(train.images, train.attributes, p["batch_size"]).repeat(),
                       epochs=p["epochs"], steps_per_epoch=p["steps_per_epoch"], verbose=0,
