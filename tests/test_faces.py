@@ -155,9 +155,9 @@ def test_train_step_logs_and_learns_the_attributes():
 
 
 def test_the_train_step_compiled_by_xla_takes_the_same_steps():
-    """Notebook 04's fast mode asks for XLA on a CPU (jit_compile=True): the same weights, batches and z,
-    the same weights after a few steps (float32 sums in another order aside), average and D included.
-    (z is fixed here: XLA draws other random numbers from the same seed.)"""
+    """Notebook 04's fast mode asks for XLA on a CPU (jit_compile=True). From the same weights, batches
+    and z, three compiled steps end where three graph steps do (float32 sums in another order aside),
+    D and G's average included. (z is fixed here: XLA draws other random numbers from the same seed.)"""
     images, attributes = cartoon_faces.procedural_faces(96, seed=5)
     trained = []
     for jit_compile in (False, True):
