@@ -419,8 +419,9 @@ print(f"{len(convolutions)} convolutions, all wrapped in SpectralNormalization")
 # leaves it off: its runs are shorter than the compiling. In notebook 04's own `fast` run on the
 # slower CPU (2026-12-08) the training cell reached 2,490 steps in its 7 minutes (2,109 without XLA
 # the day before), and the realism distance came to 87.1 against a floor of 16.0 (123.7 before).
-# The training cell's first lines (`XLA service ... initialized`, `Compiled cluster using XLA!`)
-# are TensorFlow's own log saying it compiled the step.
+# If the training cell starts with lines such as `XLA service ... initialized` and `Compiled
+# cluster using XLA!` (Jupyter shows them; some hosts keep them in their own log), that is
+# TensorFlow saying it compiled the step, not an error.
 # `full` mode keeps 2e-4 for both, fixed: nobody has measured its wider models on CelebA at
 # larger steps or with the decay yet.
 # As in notebook 03, the model builds on `two_players.TwoPlayers`: `self.noise` and
